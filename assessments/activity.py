@@ -1,0 +1,85 @@
+"""An assessment's activity log: who changed what, when, from what to what."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import Answer, Assessment
+
+FIELDS = {
+    "value": "answer",
+    "action": "action",
+    "owner": "owner",
+    "due_date": "due date",
+    "action_status": "action status",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    who: str
+    what: str
+    old: str = ""
+    new: str = ""
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "System"
+
+
+def _show(field: str, value) -> str:
+    if value in (None, ""):
+        return "(blank)"
+    if field == "value":
+        return Answer.Value(value).label
+    if field == "action_status":
+        return Answer.ActionStatus(value).label
+    return str(value)
+
+
+def activity_for(assessment: Assessment) -> list[Entry]:
+    """Newest first: answer and action changes, workflow steps, reviews, evidence.
+
+    A handful of queries whatever the size: each history is read in one go and
+    consecutive records are compared in Python.
+    """
+    entries = []
+    history = (
+        Answer.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "question")
+        .order_by("id", "history_date", "history_id")
+    )
+    previous = None
+    for record in history:
+        if previous is not None and previous.id == record.id:
+            for field, label in FIELDS.items():
+                old, new = getattr(previous, field), getattr(record, field)
+                if old != new:
+                    entries.append(Entry(
+                        record.history_date, _name(record.history_user),
+                        f"Question {record.question.number}: {label}",
+                        _show(field, old), _show(field, new),
+                    ))
+        previous = record
+    for step in assessment.transitions.select_related("by"):
+        what = (f"Status: {step.get_from_status_display()} → {step.get_to_status_display()}"
+                if step.from_status != step.to_status else "Assessment started")
+        entries.append(Entry(step.at, _name(step.by), what, "", step.comment))
+    for review in assessment.reviews.model.history.filter(
+        assessment_id=assessment.pk
+    ).select_related("history_user", "competency"):
+        entries.append(Entry(
+            review.history_date, _name(review.history_user),
+            f"Reviewer's level for competency {review.competency.number}",
+            "", f"Level {review.level}: {review.reason}",
+        ))
+    for reference in assessment.evidence_references.model.history.filter(
+        assessment_id=assessment.pk
+    ).select_related("history_user"):
+        verb = {"+": "added", "-": "removed", "~": "changed"}[reference.history_type]
+        entries.append(Entry(
+            reference.history_date, _name(reference.history_user),
+            f"Evidence reference {verb}", "", reference.title,
+        ))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries

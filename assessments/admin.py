@@ -1,0 +1,114 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Answer,
+    Assessment,
+    CompetencyReview,
+    Cycle,
+    EvidenceReference,
+    Membership,
+    Organisation,
+    Transition,
+)
+
+User = get_user_model()
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "sha"]
+    list_filter = ["kind", "sha"]
+    search_fields = ["code", "name"]
+    ordering = ["kind", "name"]
+    list_select_related = ["sha"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    verbose_name = "organisation and role"
+    verbose_name_plural = "organisation and role"
+    autocomplete_fields = ["organisation"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "organisation", "role", "is_staff"]
+    list_filter = ["is_staff", "is_active", "membership__role", "membership__organisation__sha"]
+    list_select_related = ["membership__organisation"]
+
+    @admin.display(ordering="membership__organisation__name")
+    def organisation(self, user):
+        return getattr(getattr(user, "membership", None), "organisation", "")
+
+    @admin.display(ordering="membership__role")
+    def role(self, user):
+        membership = getattr(user, "membership", None)
+        return membership.get_role_display() if membership else ("Admin" if user.is_staff else "")
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "start_year"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Read-mostly: answers and the workflow change through the site, where the
+    rules (who, which state) are enforced."""
+
+    list_display = ["pct", "cycle", "focus", "status", "submitted_at", "accepted_at"]
+    list_filter = ["status", "cycle", "pct__sha"]
+    search_fields = ["pct__name", "pct__code", "focus"]
+    list_select_related = ["pct", "cycle"]
+    readonly_fields = ["pct", "cycle", "status", "previous", "created_by", "created_at",
+                       "submitted_at", "accepted_at"]
+    fields = readonly_fields[:2] + ["focus"] + readonly_fields[2:]
+    inlines = [TransitionInline]
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "question", "value", "owner", "due_date", "action_status", "updated_by"]
+    list_filter = ["value", "action_status", "assessment__cycle", "assessment__pct__sha"]
+    search_fields = ["assessment__pct__name", "action", "owner"]
+    list_select_related = ["assessment__pct", "assessment__cycle", "question", "updated_by"]
+    readonly_fields = ["assessment", "question", "question_text", "value", "action", "owner",
+                       "due_date", "action_status", "carried_over", "version", "updated_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompetencyReview)
+class CompetencyReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "competency", "level", "reviewer", "updated_at"]
+    list_filter = ["level", "competency"]
+    list_select_related = ["assessment__pct", "assessment__cycle", "competency", "reviewer"]
+
+
+@admin.register(EvidenceReference)
+class EvidenceReferenceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "assessment", "evidence_item", "created_by", "created_at"]
+    search_fields = ["title", "reference", "note"]
+    list_select_related = ["assessment__pct", "assessment__cycle", "evidence_item", "created_by"]

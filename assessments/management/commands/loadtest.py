@@ -1,0 +1,229 @@
+"""Drive a real gunicorn on PostgreSQL with national-scale data, and report.
+
+Not part of CI: it takes about a minute and wants the machine to itself.
+
+    python manage.py loadtest [--seconds 30] [--connections 16]
+
+It uses its own database (``--database-url``, default ``wcc_load`` on the
+local PostgreSQL server), seeds it with ``seed_demo --national`` (once: the
+seed is idempotent), starts gunicorn with two workers on a free loopback port,
+and drives the answering page, a report page and the national comparison with
+wrk (Debian package ``wrk``) from loopback. Output is ``name: value unit``
+lines, as ``bench`` prints.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
+
+# Run inside the load database's environment by a child Python process, so
+# this command never touches the database it was started with.
+PREPARE = """
+import django, sys
+django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management import call_command
+from assessments.models import Assessment, Membership
+
+call_command("migrate", verbosity=0)
+call_command("load_framework", verbosity=0)
+call_command("seed_demo", "--national", "--force", verbosity=0)
+
+User = get_user_model()
+assessment = Assessment.objects.filter(status="submitted").order_by("pk").first()
+board, _ = User.objects.get_or_create(username="load.board")
+Membership.objects.update_or_create(
+    user=board, defaults={"organisation": assessment.pct, "role": "board_member"}
+)
+admin, _ = User.objects.get_or_create(username="load.admin", defaults={"is_staff": True})
+
+def session_for(user):
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+print(assessment.pk, session_for(board), session_for(admin))
+"""
+
+WRK_SCRIPT = """
+local targets = {%s}
+local i = 0
+request = function()
+  i = i %% #targets + 1
+  local t = targets[i]
+  return wrk.format("GET", t[1], {["Cookie"] = "sessionid=" .. t[2]})
+end
+"""
+
+
+class Command(BaseCommand):
+    help = "Load-test a real gunicorn on PostgreSQL with national-scale data (not for CI)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=int, default=30)
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--database-url",
+            default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL),
+            help="A PostgreSQL database this command may fill (default: %(default)s).",
+        )
+
+    def handle(self, *args, seconds, connections, workers, database_url, **options):
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is not installed: apt-get install wrk")
+        if not database_url.startswith(("postgres://", "postgresql://")):
+            raise CommandError("The load test runs on PostgreSQL: give a postgres:// URL.")
+        self._create_database(database_url)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": tempfile.mkdtemp(prefix="wcc-static-"),
+        }
+        self.stderr.write("Preparing the load database (first run seeds national data)…")
+        prepared = self._run([sys.executable, "-c", PREPARE], env)
+        assessment_pk, board_session, admin_session = prepared.split()
+        self._run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "wcc_site/gunicorn_conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--access-logfile", "/dev/null", "wcc_site.wsgi"],
+            cwd=settings.BASE_DIR, env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_until_up(f"{base}/healthz")
+            targets = [
+                (f"/assessments/{assessment_pk}/answers/", board_session),
+                (f"/reports/assessments/{assessment_pk}/", board_session),
+                ("/compare/", admin_session),
+            ]
+            for path, session in targets:
+                _check(base + path, session)
+            figures = self._drive(base, targets, seconds, connections)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        for name, value, unit in figures:
+            self.stdout.write(f"{name}: {value} {unit}".rstrip())
+
+    def _create_database(self, url: str) -> None:
+        import dj_database_url
+        import psycopg2
+        from psycopg2 import sql
+
+        config = dj_database_url.parse(url)
+        connection = psycopg2.connect(
+            dbname="postgres", user=config["USER"], password=config["PASSWORD"],
+            host=config["HOST"], port=config["PORT"] or 5432,
+        )
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+        connection.close()
+
+    def _run(self, command: list[str], env: dict) -> str:
+        result = subprocess.run(
+            command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+        )
+        if result.returncode:
+            raise CommandError(f"{' '.join(command[:3])} failed:\n{result.stderr}")
+        return result.stdout
+
+    def _drive(self, base, targets, seconds, connections):
+        lua = WRK_SCRIPT % ", ".join(f'{{"{path}", "{session}"}}' for path, session in targets)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(lua)
+        try:
+            result = subprocess.run(
+                ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
+                 "--timeout", "10s", "-s", script.name, base + "/"],
+                capture_output=True, text=True, timeout=seconds + 60,
+            )
+        finally:
+            Path(script.name).unlink()
+        if result.returncode:
+            raise CommandError(f"wrk failed: {result.stderr}")
+        return parse_wrk(result.stdout)
+
+
+def parse_wrk(output: str) -> list[tuple[str, str, str]]:
+    """The figures from ``wrk --latency`` output."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\b", output, re.M)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", output, re.M)
+    if not (rps and p50 and p99):
+        raise CommandError(f"Could not read wrk's output:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return [
+        ("load_rps", f"{float(rps.group(1)):.1f}", "req/s"),
+        ("load_p50_ms", f"{_ms(*p50.groups()):.1f}", "ms"),
+        ("load_p99_ms", f"{_ms(*p99.groups()):.1f}", "ms"),
+        ("load_errors", str(errors), "requests"),
+    ]
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise CommandError(f"gunicorn did not answer {url} within {timeout:.0f} s.")
+
+
+def _check(url: str, session: str) -> None:
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise CommandError(f"{url} answered {status}, not 200: the load test would be meaningless.")

@@ -1,0 +1,276 @@
+"""Organisations, people, and their self-assessments against the Tool D1 checklist."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from competencies.models import Competency, EvidenceItem, Question
+
+ACTION_MAX_LENGTH = 2000
+OWNER_MAX_LENGTH = 200
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SHA = "sha", "Strategic Health Authority"
+        PCT = "pct", "Primary Care Trust"
+
+    code = models.CharField("NHS organisation code", max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    sha = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pcts",
+        limit_choices_to={"kind": Kind.SHA},
+        verbose_name="SHA",
+        help_text="The Strategic Health Authority that oversees this PCT.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # A PCT sits in exactly one SHA; an SHA sits in none.
+            models.CheckConstraint(
+                condition=(Q(kind="pct") & Q(sha__isnull=False))
+                | (Q(kind="sha") & Q(sha__isnull=True)),
+                name="pct_has_sha_and_sha_has_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """The one organisation a person belongs to, and their role there."""
+
+    class Role(models.TextChoices):
+        BOARD_MEMBER = "board_member", "Board member"
+        REVIEWER = "reviewer", "Reviewer"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        expected = {
+            self.Role.BOARD_MEMBER: Organisation.Kind.PCT,
+            self.Role.REVIEWER: Organisation.Kind.SHA,
+        }
+        if self.organisation_id and self.organisation.kind != expected.get(self.role):
+            raise ValidationError(
+                {"role": "Board members belong to a PCT and reviewers to an SHA."}
+            )
+
+
+class Cycle(models.Model):
+    """A financial year of assessment, such as 2008/09."""
+
+    start_year = models.PositiveSmallIntegerField(
+        unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+
+    class Meta:
+        ordering = ["start_year"]
+
+    def __str__(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        ACCEPTED = "accepted", "Accepted"
+
+    pct = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        limit_choices_to={"kind": Organisation.Kind.PCT},
+        verbose_name="PCT",
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    focus = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional: a single strategy this assessment is about, such as “Obesity strategy”.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The assessment this one was started from.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-cycle__start_year", "pct__name", "focus"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pct", "cycle", "focus"], name="one_assessment_per_pct_cycle_focus"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        focus = f" – {self.focus}" if self.focus else ""
+        return f"{self.pct} {self.cycle}{focus}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class Answer(models.Model):
+    class Value(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
+    class ActionStatus(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question_text = models.TextField(
+        blank=True,
+        help_text="The wording of the question as answered, kept from submission on.",
+    )
+    value = models.CharField(max_length=3, choices=Value.choices, blank=True)
+    action = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
+    owner = models.CharField(max_length=OWNER_MAX_LENGTH, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    action_status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    carried_over = models.BooleanField(
+        default=False, help_text="Copied from the PCT's previous assessment."
+    )
+    # Bumped on every save, so a save made from a stale page can be refused.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: Q{self.question.number}"
+
+    @property
+    def wording(self) -> str:
+        """The question as this answer answered it."""
+        return self.question_text or self.question.text
+
+
+class EvidenceReference(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="evidence_references"
+    )
+    evidence_item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="references"
+    )
+    title = models.CharField(max_length=200)
+    reference = models.CharField(
+        "link or document reference", max_length=500, blank=True
+    )
+    note = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["evidence_item__competency__number", "evidence_item__position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Transition(models.Model):
+    """One step of an assessment's workflow, kept as its timeline."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=10, choices=Assessment.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Assessment.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.from_status} → {self.to_status}"
+
+
+class CompetencyReview(models.Model):
+    """A reviewer's own level for one competency of a submitted assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reviews")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    reason = models.TextField(max_length=ACTION_MAX_LENGTH)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["competency__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "competency"], name="one_review_per_competency"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=4), name="review_level_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: competency {self.competency.number} level {self.level}"

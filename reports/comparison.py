@@ -1,0 +1,425 @@
+"""PCTs side by side: scores per competency, trends across cycles, weakest questions.
+
+Plain functions over a ``Basis``: the PCTs being compared, the cycles, the
+framework, the level bands and the assessment chosen for each PCT and cycle,
+each read in one query when first needed. Scores come from one GROUP BY
+query over every assessment shown, so a page runs the same number of queries
+for 3 PCTs or 152, and for one cycle or ten.
+
+Which assessment stands for a PCT in a cycle: a submitted or accepted one;
+of several (one per focus), the whole-organisation one (no focus), else the
+latest submitted.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
+from statistics import fmean, median
+
+from django.db.models import Count, F, Q, QuerySet
+
+from assessments.models import Answer, Assessment, Cycle, Organisation
+from competencies.models import Competency, Question
+
+from .scoring import Band, Score, level_for, load_bands, overall_percent
+
+REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
+
+
+@lru_cache(maxsize=4096)  # a matrix has thousands of cells but few distinct scores
+def shown(percent: float | None) -> int | None:
+    """A percentage as the pages show it: whole, rounded half up, the rounding
+    ``reports.scoring`` reads levels from, so a cell never shows a number its
+    level disagrees with."""
+    if percent is None:
+        return None
+    return int(Decimal(repr(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A score (0–100, unrounded) and the level it earns."""
+
+    percent: float | None
+    level: Band | None
+
+    @property
+    def whole(self) -> int | None:
+        return shown(self.percent)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change between two cycles in whole points, as the two scores are shown.
+
+    ``points`` is None when either cycle has no score to compare.
+    """
+
+    points: int | None
+
+    @property
+    def direction(self) -> str | None:
+        if self.points is None:
+            return None
+        return "up" if self.points > 0 else "down" if self.points < 0 else "same"
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "↑", "down": "↓", "same": "→"}.get(self.direction, "")
+
+    @property
+    def words(self) -> str:
+        if self.points is None:
+            return "not comparable"
+        if self.points == 0:
+            return "no change"
+        size = abs(self.points)
+        return f"{self.direction} {size} point{'' if size == 1 else 's'}"
+
+
+def change(new: float | None, old: float | None) -> Change:
+    if new is None or old is None:
+        return Change(None)
+    return Change(shown(new) - shown(old))
+
+
+@dataclass
+class Row:
+    """One PCT in the matrix; ``assessment`` is None when it has nothing submitted."""
+
+    pct: Organisation
+    assessment: Assessment | None = None
+    cells: list[Cell] = field(default_factory=list)
+    overall: Cell = Cell(None, None)
+    rank: int | None = None
+    tied: bool = False
+    previous: Assessment | None = None
+    changes: list[Change] = field(default_factory=list)
+    overall_change: Change = Change(None)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The mean or median of the PCTs that submitted, per competency and overall."""
+
+    label: str
+    cells: list[Cell]
+    overall: Cell
+    count: int
+
+
+@dataclass
+class Matrix:
+    cycle: Cycle
+    previous_cycle: Cycle | None
+    competencies: list[Competency]
+    bands: list[Band]
+    rows: list[Row]
+    mean: Summary
+    median: Summary
+
+    @property
+    def reported(self) -> list[Row]:
+        return [row for row in self.rows if row.assessment is not None]
+
+    @property
+    def summaries(self) -> list[Summary]:
+        return [self.mean, self.median]
+
+
+class Basis:
+    """What the comparison pages are built from, each read once when first needed.
+
+    ``pcts`` is the queryset the person may compare
+    (``assessments.access.comparison_scope``).
+    """
+
+    def __init__(self, pcts: QuerySet[Organisation]):
+        self.pct_queryset = pcts
+
+    @cached_property
+    def pcts(self) -> list[Organisation]:
+        return list(self.pct_queryset.select_related("sha").order_by("name", "code"))
+
+    @cached_property
+    def cycles(self) -> list[Cycle]:
+        return list(Cycle.objects.order_by("start_year"))
+
+    @cached_property
+    def competencies(self) -> list[Competency]:
+        """In order, each with ``total``, its number of questions."""
+        return list(Competency.objects.annotate(total=Count("questions")).order_by("number"))
+
+    @cached_property
+    def bands(self) -> list[Band]:
+        return load_bands()
+
+    @cached_property
+    def levels(self) -> dict[int, Band | None]:
+        """The level of every whole percentage: levels are read from the score
+        as shown, so 101 lookups serve every cell."""
+        return {whole: level_for(whole, self.bands) for whole in range(101)}
+
+    def cell(self, percent: float | None) -> Cell:
+        return Cell(percent, None if percent is None else self.levels[shown(percent)])
+
+    @cached_property
+    def chosen(self) -> dict[tuple[int, int], Assessment]:
+        """The assessment standing for each (PCT id, cycle id) that has one."""
+        return choose_assessments(self.pct_queryset)
+
+    def cycle(self, start_year: int | None) -> Cycle | None:
+        """The cycle starting that year; without a year, the latest with anything
+        submitted, else the latest. None only when there are no cycles at all.
+
+        Raises ``LookupError`` for a year with no cycle.
+        """
+        if start_year is not None:
+            for cycle in self.cycles:
+                if cycle.start_year == start_year:
+                    return cycle
+            raise LookupError(f"No cycle starts in {start_year}.")
+        reported = {cycle_id for _, cycle_id in self.chosen}
+        with_submissions = [c for c in self.cycles if c.pk in reported]
+        return (with_submissions or self.cycles or [None])[-1]
+
+    def previous_cycle(self, cycle: Cycle) -> Cycle | None:
+        earlier = [c for c in self.cycles if c.start_year < cycle.start_year]
+        return earlier[-1] if earlier else None
+
+    def assessments_in(self, cycles: Iterable[Cycle]) -> list[Assessment]:
+        ids = {c.pk for c in cycles}
+        return [a for (_, cycle_id), a in self.chosen.items() if cycle_id in ids]
+
+    def scores(self, assessments: Iterable[Assessment]) -> dict[int, list[Score]]:
+        return competency_scores([a.pk for a in assessments], self.competencies)
+
+
+def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], Assessment]:
+    """One query: every submitted or accepted assessment of these PCTs, of
+    which one stands for each PCT and cycle (see the module's docstring)."""
+    candidates = (
+        Assessment.objects.filter(pct__in=pcts, status__in=REPORTED)
+        .only("pk", "pct", "cycle", "focus", "status", "submitted_at")
+        .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+    )
+    chosen: dict[tuple[int, int], Assessment] = {}
+    for assessment in candidates:
+        key = (assessment.pct_id, assessment.cycle_id)
+        current = chosen.get(key)
+        if current is None or (current.focus and not assessment.focus):
+            chosen[key] = assessment
+    return chosen
+
+
+def competency_scores(assessment_ids: Sequence[int], competencies: Sequence[Competency]
+                      ) -> dict[int, list[Score]]:
+    """Each assessment's score per competency, in the competencies' order: one
+    GROUP BY query counting Yes and answered per assessment and competency."""
+    if not assessment_ids:
+        return {}
+    counts: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    grouped = (
+        Answer.objects.filter(assessment_id__in=assessment_ids)
+        .values("assessment_id", "question__competency_id")
+        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)),
+                  answered=Count("pk", filter=~Q(value="")))
+        .order_by()  # Answer's default ordering would join and group by the question number
+    )
+    for group in grouped:
+        counts[group["assessment_id"]][group["question__competency_id"]] = (
+            group["yes"], group["answered"]
+        )
+    return {
+        pk: [Score(*counts[pk].get(c.pk, (0, 0)), c.total) for c in competencies]
+        for pk in assessment_ids
+    }
+
+
+def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False,
+                 scores: dict[int, list[Score]] | None = None) -> Matrix:
+    """Every PCT's scores in ``cycle`` and its rank; with ``changes``, also its
+    change since the previous cycle. Pass ``scores`` when they are loaded already."""
+    previous = basis.previous_cycle(cycle)
+    if scores is None:
+        wanted = [cycle, previous] if changes and previous else [cycle]
+        scores = basis.scores(basis.assessments_in(wanted))
+    cell = basis.cell
+    rows = []
+    for pct in basis.pcts:
+        row = Row(pct)
+        assessment = basis.chosen.get((pct.pk, cycle.pk))
+        if assessment is not None:
+            current = scores[assessment.pk]
+            row.assessment = assessment
+            row.cells = [cell(score.percent) for score in current]
+            row.overall = cell(overall_percent(current))
+            before = basis.chosen.get((pct.pk, previous.pk)) if changes and previous else None
+            if before is not None:
+                old = scores[before.pk]
+                row.previous = before
+                row.changes = [change(new.percent, was.percent) for new, was in zip(current, old)]
+                row.overall_change = change(row.overall.percent, overall_percent(old))
+        rows.append(row)
+    _rank(rows)
+    reported = [(row.cells, row.overall) for row in rows if row.assessment is not None]
+    width = len(basis.competencies)
+    return Matrix(
+        cycle=cycle, previous_cycle=previous, competencies=basis.competencies, bands=basis.bands,
+        rows=rows,
+        mean=summarise("Mean", fmean, reported, width, cell),
+        median=summarise("Median", median, reported, width, cell),
+    )
+
+
+def _rank(rows: list[Row]) -> None:
+    """Rank by overall score as shown, highest first; equal scores share a rank
+    (1, 2, 2, 4), as a reader comparing the shown numbers would expect."""
+    ranked = sorted((r for r in rows if r.overall.percent is not None),
+                    key=lambda r: -r.overall.percent)
+    wholes = [r.overall.whole for r in ranked]
+    for row in ranked:
+        row.rank = wholes.index(row.overall.whole) + 1
+        row.tied = wholes.count(row.overall.whole) > 1
+
+
+def summarise(label: str, statistic: Callable[[list[float]], float],
+              rows: Sequence[tuple[Sequence[Cell], Cell]], width: int,
+              cell: Callable[[float | None], Cell]) -> Summary:
+    """``statistic`` of each column over ``rows``, each (competency cells, overall
+    cell); ``cell`` gives a value its level."""
+    def of(values: Iterable[float | None]) -> Cell:
+        present = [v for v in values if v is not None]
+        return cell(statistic(present) if present else None)
+
+    return Summary(
+        label=label,
+        cells=[of(cells[i].percent for cells, _ in rows) for i in range(width)],
+        overall=of(overall.percent for _, overall in rows),
+        count=len(rows),
+    )
+
+
+SORT_KEYS = ("name", "rank", "overall")
+
+
+def sort_keys(matrix: Matrix) -> list[str]:
+    return [*SORT_KEYS, *(f"c{c.number}" for c in matrix.competencies)]
+
+
+def sort_rows(matrix: Matrix, *, key: str, descending: bool = False) -> list[Row]:
+    """The rows sorted by ``key`` ("name", "rank", "overall" or "c<competency
+    number>"); PCTs with nothing submitted come last either way, by name.
+    An unknown key sorts by name."""
+    numbers = [f"c{c.number}" for c in matrix.competencies]
+
+    def value(row: Row) -> float | None:
+        if key in ("rank", "overall"):
+            return row.overall.percent
+        return row.cells[numbers.index(key)].percent if row.cells else None
+
+    by_name = sorted(matrix.rows, key=lambda r: (r.pct.name.lower(), r.pct.code))
+    if key not in numbers and key not in ("rank", "overall"):
+        return by_name[::-1] if descending else by_name
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    # Rank 1 is the highest score: ascending rank is descending score.
+    highest_first = descending != (key == "rank")
+    return sorted(present, key=value, reverse=highest_first) + missing
+
+
+@dataclass(frozen=True)
+class ShaSummary:
+    sha: Organisation
+    mean: Summary
+    pcts: int
+
+
+def sha_means(basis: Basis, matrix: Matrix, shas: Sequence[Organisation]) -> list[ShaSummary]:
+    """Each SHA's mean per competency and overall, from a matrix of every PCT."""
+    by_sha: dict[int, list[tuple[list[Cell], Cell]]] = defaultdict(list)
+    pcts: dict[int, int] = defaultdict(int)
+    for row in matrix.rows:
+        pcts[row.pct.sha_id] += 1
+        if row.assessment is not None:
+            by_sha[row.pct.sha_id].append((row.cells, row.overall))
+    width = len(matrix.competencies)
+    return [
+        ShaSummary(sha, summarise("Mean", fmean, by_sha[sha.pk], width, basis.cell), pcts[sha.pk])
+        for sha in shas
+    ]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """The mean of the PCTs that submitted in one cycle."""
+
+    cycle: Cycle
+    mean: Summary
+
+
+def trend(basis: Basis, scores: dict[int, list[Score]]) -> list[TrendPoint]:
+    """The mean per competency and overall in every cycle, oldest first.
+    ``scores`` must cover every chosen assessment (``basis.scores(basis.chosen.values())``)."""
+    cell, width = basis.cell, len(basis.competencies)
+    points = []
+    for cycle in basis.cycles:
+        rows = []
+        for assessment in basis.assessments_in([cycle]):
+            current = scores[assessment.pk]
+            rows.append(([cell(s.percent) for s in current], cell(overall_percent(current))))
+        points.append(TrendPoint(cycle, summarise("Mean", fmean, rows, width, cell)))
+    return points
+
+
+@dataclass(frozen=True)
+class QuestionShare:
+    number: int
+    text: str
+    competency_number: int
+    competency_title: str
+    yes: int
+    pcts: int
+
+    @property
+    def share(self) -> float | None:
+        """The percentage of the PCTs that submitted which answered Yes."""
+        return 100 * self.yes / self.pcts if self.pcts else None
+
+    @property
+    def whole(self) -> int | None:
+        return shown(self.share)
+
+
+def question_shares(basis: Basis, cycle: Cycle) -> list[QuestionShare]:
+    """For every question, the share of the PCTs with a submitted or accepted
+    assessment in ``cycle`` answering Yes, lowest first: one GROUP BY query."""
+    assessments = basis.assessments_in([cycle])
+    if not assessments:
+        return []
+    grouped = (
+        Answer.objects.filter(assessment_id__in=[a.pk for a in assessments])
+        .values("question__number", "question__text", "question__competency__number",
+                "question__competency__short_title")
+        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)))
+        .order_by()
+    )
+    shares = [
+        QuestionShare(g["question__number"], g["question__text"], g["question__competency__number"],
+                      g["question__competency__short_title"], g["yes"], len(assessments))
+        for g in grouped
+    ]
+    return sorted(shares, key=lambda s: (s.yes, s.number))
+
+
+def said_no(basis: Basis, cycle: Cycle, question: Question) -> list[Answer]:
+    """The answers "No" to ``question`` in ``cycle``, with their actions, by PCT name."""
+    assessments = basis.assessments_in([cycle])
+    return list(
+        Answer.objects.filter(assessment_id__in=[a.pk for a in assessments], question=question,
+                              value=Answer.Value.NO)
+        .select_related("assessment__pct__sha")
+        .order_by("assessment__pct__name", "assessment__pct__code")
+    )

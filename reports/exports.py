@@ -1,0 +1,214 @@
+"""The comparison as spreadsheets: CSV and XLSX of the matrix, the answers and
+the action plans.
+
+Both formats stream: a national answers export is some 17,000 rows. Every text
+that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) gets a leading apostrophe, in both formats,
+because actions and owners are typed by hundreds of people and opened by
+reviewers in Excel.
+"""
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from assessments.models import Answer, Cycle
+
+from .comparison import Basis, Matrix
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int = 12
+    # "text", "number", "percent" (values 0–100) or "date"
+    kind: str = "text"
+
+
+def neutralise(value: str) -> str:
+    """Text a spreadsheet would run as a formula, made plain text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def filename(scope: str, cycle: Cycle, what: str, extension: str) -> str:
+    """Such as ``north-east-sha-2008-09-answers.csv``."""
+    return f"{slugify(f'{scope} {cycle}'.replace('/', '-'))}-{what}.{extension}"
+
+
+# The matrix -----------------------------------------------------------------
+
+def matrix_table(matrix: Matrix) -> tuple[list[Column], Iterator[list]]:
+    """One row per PCT, every PCT including those with nothing submitted."""
+    columns = [
+        Column("PCT code", 10), Column("PCT", 36), Column("SHA", 30), Column("Cycle", 9),
+        Column("Status", 24), Column("Focus", 20), Column("Rank", 7, "number"),
+        Column("Overall score", 10, "percent"), Column("Overall level", 9, "number"),
+    ]
+    for c in matrix.competencies:
+        columns.append(Column(f"{c.number}. {c.short_title} (score)", 14, "percent"))
+        columns.append(Column(f"{c.number}. {c.short_title} (level)", 12, "number"))
+
+    def rows() -> Iterator[list]:
+        for row in matrix.rows:
+            start = [row.pct.code, row.pct.name, row.pct.sha.name, str(matrix.cycle)]
+            if row.assessment is None:
+                yield start + ["No submitted assessment"] + [None] * (len(columns) - 5)
+                continue
+            values = start + [row.assessment.get_status_display(), row.assessment.focus, row.rank,
+                              row.overall.percent, _level(row.overall)]
+            for cell in row.cells:
+                values += [cell.percent, _level(cell)]
+            yield values
+
+    return columns, rows()
+
+
+def _level(cell) -> int | None:
+    return cell.level.level if cell.level else None
+
+
+# Answers and actions ----------------------------------------------------------
+
+ANSWER_COLUMNS = [
+    Column("PCT code", 10), Column("PCT", 36), Column("SHA", 30), Column("Cycle", 9),
+    Column("Focus", 20), Column("Question", 10, "number"), Column("Competency", 36),
+    Column("Question wording", 70), Column("Answer", 8), Column("Action", 60),
+    Column("Owner", 30), Column("Due date", 12, "date"), Column("Action status", 14),
+]
+
+
+def answers_table(basis: Basis, cycle: Cycle, *, actions_only: bool = False
+                  ) -> tuple[list[Column], Iterator[list]]:
+    """One row per PCT and question of the assessments in the comparison (or
+    per action, with ``actions_only``), read from the database in chunks."""
+    assessments = [a.pk for a in basis.assessments_in([cycle])]
+    answers = (
+        Answer.objects.filter(assessment_id__in=assessments)
+        .order_by("assessment__pct__name", "assessment__pct__code", "question__number")
+        .values_list(
+            "assessment__pct__code", "assessment__pct__name", "assessment__pct__sha__name",
+            "assessment__focus", "question__number", "question__competency__number",
+            "question__competency__short_title", "question_text", "question__text", "value",
+            "action", "owner", "due_date", "action_status",
+        )
+    )
+    if actions_only:
+        answers = answers.exclude(action="")
+    values = dict(Answer.Value.choices)
+    statuses = dict(Answer.ActionStatus.choices)
+
+    def rows() -> Iterator[list]:
+        if not assessments:
+            return
+        for (code, name, sha, focus, number, competency, title, wording, current_wording,
+             value, action, owner, due, status) in answers.iterator(chunk_size=CHUNK):
+            yield [
+                code, name, sha, str(cycle), focus, number, f"{competency}. {title}",
+                # The wording the PCT answered, kept from submission on.
+                wording or current_wording,
+                values.get(value, ""), action, owner, due, statuses.get(status, "") if action else "",
+            ]
+
+    return ANSWER_COLUMNS, rows()
+
+
+# Responses ------------------------------------------------------------------
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(name: str, columns: list[Column], rows: Iterable[list]) -> StreamingHttpResponse:
+    """Written line by line as the response is sent."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # a byte order mark, so that Excel reads the file as UTF-8
+        yield writer.writerow([neutralise(c.title) for c in columns])
+        for row in rows:
+            yield writer.writerow([_csv_value(c, v) for c, v in zip(columns, row)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_value(column: Column, value):
+    if value is None:
+        return ""
+    if column.kind == "percent":
+        return f"{value:.1f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def xlsx_response(name: str, sheet_title: str, columns: list[Column], rows: Iterable[list]
+                  ) -> FileResponse:
+    """openpyxl's write-only workbook writes each row out as it is appended,
+    and is saved to a temporary file that is then streamed, so that a national
+    export never sits whole in memory. FileResponse closes (and so deletes)
+    the file once it is sent."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(sheet_title))
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    sheet.append([_xlsx_cell(sheet, Column(c.title), c.title, font=bold) for c in columns])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, c, v) for c, v in zip(columns, row)])
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(file)
+    file.seek(0)
+    response = FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _xlsx_cell(sheet, column: Column, value, *, font: Font | None = None):
+    """The value as openpyxl should write it: a plain value where no format is
+    needed (most cells, and much quicker), else a styled cell."""
+    if isinstance(value, str):
+        # Control characters cannot be stored in XLSX at all.
+        value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    elif column.kind == "percent" and value is not None:
+        value = value / 100  # stored as a fraction, shown as a percentage
+    if font is None and (value is None or column.kind not in ("percent", "date")):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if column.kind == "percent":
+        cell.number_format = "0%"
+    elif column.kind == "date":
+        cell.number_format = "dd/mm/yyyy"
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    # Excel's limits: 31 characters, none of []:*?/\
+    title = title.replace("/", "-")
+    return "".join(ch for ch in title if ch not in "[]:*?\\")[:31] or "Sheet"
+
+

@@ -1,0 +1,189 @@
+"""The PDF board report: rendered by WeasyPrint, cached by content."""
+
+import gc
+import hashlib
+import mimetypes
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db import IntegrityError, transaction
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assessments.models import Assessment
+from competencies.models import Competency, EvidenceItem, Skill
+
+from .models import LevelBand, RenderedReport
+from .report import REVIEWS_SHOWN_TO_PCT, report_context, sees_reviews, visible_previous
+
+TEMPLATE = "reports/pdf.html"
+STYLESHEET = "css/report-pdf.css"
+# Documents are parsed as if served from here, so "/static/…" URLs resolve to
+# file URLs that the fetcher maps to static files.
+BASE_URL = "file:///wcc-board-report/"
+
+
+class StaticFilesFetcher(URLFetcher):
+    """Serves the report's stylesheet, fonts and images from the static files
+    on disk, and refuses everything else: no request ever leaves the machine."""
+
+    def __init__(self):
+        # A stylesheet or font that fails to load is a fault in the release,
+        # not something to hide behind an unstyled report.
+        super().__init__(fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "data":
+            return super().fetch(url, headers)  # inline, decoded without any request
+        prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if parsed.scheme != "file" or not parsed.path.startswith(prefix):
+            raise ValueError(f"The report may only use static files, not {url}")
+        name = unquote(parsed.path.removeprefix(prefix))
+        path = finders.find(name) if ".." not in name.split("/") else None
+        if path is None:
+            raise ValueError(f"No static file at {url}")
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, Path(path).read_bytes(), {"Content-Type": content_type})
+
+
+@cache
+def layout_version() -> str:
+    """A hash of the template and stylesheet files, so that a new release
+    with a changed layout redraws cached reports."""
+    digest = hashlib.sha256()
+    for name in [TEMPLATE, "reports/_change.html", "reports/_answered.html"]:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    digest.update(Path(finders.find(STYLESHEET)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def content_key(assessment: Assessment, user, *, reviews: list | None) -> str:
+    """A hash of everything the report shows: any change to the assessment,
+    its answers and actions, the reviews it shows, evidence, the previous
+    assessment's scores, the bands, the framework's wording or the layout
+    makes a new key.
+
+    Eleven to thirteen small queries: cheap beside a render.
+    """
+    answers = list(
+        assessment.answers.order_by("question__number").values_list(
+            "question__number", "question_text", "question__text", "value", "action", "owner",
+            "due_date", "action_status", "version",
+        )
+    )
+    # Whether an action is overdue depends on the day.
+    today = timezone.localdate()
+    overdue = [
+        number for number, _, _, _, action, _, due, status, _ in answers
+        if action and due and due < today and status != "done"
+    ]
+    previous = visible_previous(user, assessment)
+    parts = [
+        layout_version(), reviews,
+        assessment.pk, assessment.status, assessment.focus, assessment.submitted_at,
+        assessment.accepted_at, str(assessment.cycle), assessment.pct.code, assessment.pct.name,
+        assessment.pct.sha.name,
+        answers, overdue,
+        list(assessment.evidence_references.order_by("pk").values_list(
+            "pk", "evidence_item_id", "title", "reference", "note")),
+        assessment.transitions.count(),
+        list(LevelBand.objects.order_by("level").values_list(
+            "level", "name", "min_score", "updated_at")),
+        list(Competency.objects.order_by("number").values_list(
+            "number", "short_title", "statement", "theme__title")),
+        list(Skill.objects.order_by("pk").values_list("competency_id", "position", "text")),
+        list(EvidenceItem.objects.order_by("pk").values_list("competency_id", "position", "text")),
+        None if previous is None else (
+            previous.pk, str(previous.cycle),
+            list(previous.answers.order_by("question_id").values_list("question_id", "value")),
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def render_pdf(assessment: Assessment, user, *, with_reviews: bool | None = None) -> bytes:
+    context = report_context(assessment, user, every_answer=True, show_reviews=with_reviews)
+    competencies = Competency.objects.prefetch_related("skills", "evidence_items")
+    by_pk = {c.pk: c for c in competencies}
+    evidence_by_competency: dict[int, list] = {}
+    for reference in context["evidence"]:
+        evidence_by_competency.setdefault(reference.evidence_item.competency_id, []).append(
+            reference
+        )
+    for row in context["rows"]:
+        # The same competency, with its skills and evidence for the appendix.
+        total, theme = row.competency.total, row.competency.theme
+        row.result.competency = by_pk[row.competency.pk]
+        row.result.competency.total, row.result.competency.theme = total, theme
+        row.evidence = evidence_by_competency.get(row.competency.pk, [])
+    context["stylesheet"] = "/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET
+    context["draft"] = assessment.status != Assessment.Status.ACCEPTED
+    html = render_to_string(TEMPLATE, context)
+    with _cycle_collection_paused():
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(
+            pdf_variant="pdf/ua-1"
+        )
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """WeasyPrint builds hundreds of thousands of objects while it lays out a
+    report, and Python's cycle collector walks them again and again as they
+    grow: about a quarter of the render time. Reference counting still frees
+    memory meanwhile (measured: the peak is within a few MB), and any cycles
+    are collected as usual once the collector is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def board_report(assessment: Assessment, user) -> bytes:
+    """The PDF, from the cache when nothing it shows has changed.
+
+    Who is asking matters only for the reviewers' levels, which the PCT sees
+    once the SHA has returned or accepted the assessment. So while there are
+    levels the PCT may not see yet, a report is kept for each of the two
+    audiences; otherwise one report serves everyone. Only the latest is kept.
+    """
+    reviews = list(assessment.reviews.order_by("competency_id").values_list(
+        "competency_id", "level", "reason", "updated_at"))
+    with_reviews = bool(reviews) and sees_reviews(user, assessment)
+    key = content_key(assessment, user, reviews=reviews if with_reviews else None)
+    mine = RenderedReport.objects.filter(assessment=assessment, with_reviews=with_reviews)
+    cached = mine.filter(key=key).values_list("pdf", flat=True).first()
+    if cached is not None:
+        return bytes(cached)
+    pdf = render_pdf(assessment, user, with_reviews=with_reviews)
+    two_audiences = bool(reviews) and assessment.status not in REVIEWS_SHOWN_TO_PCT
+    try:
+        with transaction.atomic():
+            RenderedReport.objects.update_or_create(
+                assessment=assessment, with_reviews=with_reviews, defaults={"key": key, "pdf": pdf}
+            )
+            if not two_audiences:
+                RenderedReport.objects.filter(assessment=assessment).exclude(
+                    with_reviews=with_reviews).delete()
+    except IntegrityError:
+        pass  # another request stored the same report at the same moment
+    return pdf
+
+
+def filename_for(assessment: Assessment) -> str:
+    """Such as ``5d8-2009-10-obesity-strategy-board-report.pdf``: letters,
+    digits and hyphens only, safe in any header and file system."""
+    words = f"{assessment.pct.code} {assessment.cycle} {assessment.focus} board report"
+    return re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-")[:120].strip("-") + ".pdf"
+

@@ -1,0 +1,129 @@
+"""Everything a report shows, gathered in a fixed number of queries.
+
+The page and the PDF show the same figures from the same context.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from assessments import access, workflow
+from assessments.models import Answer, Assessment
+
+from . import charts
+from .scoring import (
+    Band,
+    Change,
+    CompetencyResult,
+    Scorecard,
+    change_since,
+    framework,
+    load_bands,
+    scorecard,
+)
+
+# The PCT sees the reviewers' levels once the SHA has finished with the
+# assessment (returned it or accepted it); while it is under review they are
+# the reviewers' working notes.
+REVIEWS_SHOWN_TO_PCT = {Assessment.Status.RETURNED, Assessment.Status.ACCEPTED}
+
+
+@dataclass
+class Row:
+    """One competency's line in the report."""
+
+    result: CompetencyResult
+    change: Change
+    answers: list[Answer] | None = None
+
+    def __getattr__(self, name):
+        # competency, score, level, review, review_band
+        return getattr(self.result, name)
+
+
+def sees_reviews(user, assessment: Assessment) -> bool:
+    return not access.is_board_member(user, assessment.pct_id) or (
+        assessment.status in REVIEWS_SHOWN_TO_PCT
+    )
+
+
+def visible_previous(user, assessment: Assessment) -> Assessment | None:
+    """The PCT's previous assessment, if this person may see it too: a
+    reviewer learns nothing from a draft the PCT never submitted."""
+    previous = workflow.previous_assessment(
+        pct=assessment.pct, before=assessment.cycle, focus=assessment.focus
+    )
+    if previous is None:
+        return None
+    if user.is_staff or access.is_board_member(user, assessment.pct_id):
+        return previous
+    return previous if previous.status in access.SUBMITTED_ONCE else None
+
+
+def report_context(assessment: Assessment, user, *, every_answer: bool = False,
+                   show_reviews: bool | None = None) -> dict:
+    """The report's figures, actions and evidence.
+
+    ``show_reviews`` says whether to include the reviewers' levels; by default,
+    whether this person may see them.
+
+    Queries: bands, competencies, answers' values, reviews (only for those
+    who see them), the previous assessment (one or two) and its answers'
+    values, the answers with actions (or, with ``every_answer``, every
+    answer), the evidence references.
+    """
+    bands = load_bands()
+    competencies = framework()
+    if show_reviews is None:
+        show_reviews = sees_reviews(user, assessment)
+    card = scorecard(assessment, bands=bands, competencies=competencies, reviews=show_reviews)
+    previous = visible_previous(user, assessment)
+    previous_card = (
+        scorecard(previous, bands=bands, competencies=competencies, reviews=False)
+        if previous is not None else None
+    )
+    changes = change_since(previous_card, card) if previous_card is not None else None
+    rows = [
+        Row(r, changes.for_competency(r.competency.pk) if changes else Change(None))
+        for r in card.competencies
+    ]
+
+    answers = assessment.answers.select_related("question").order_by("question__number")
+    if every_answer:
+        answers = list(answers)
+        by_competency: dict[int, list[Answer]] = {}
+        for answer in answers:
+            by_competency.setdefault(answer.question.competency_id, []).append(answer)
+        for row in rows:
+            row.answers = by_competency.get(row.competency.pk, [])
+        actions = [a for a in answers if a.action]
+    else:
+        actions = list(answers.exclude(action=""))
+    today = timezone.localdate()
+    for answer in actions:
+        answer.overdue = workflow.is_overdue(answer, today=today)
+
+    return {
+        "assessment": assessment,
+        "card": card,
+        "rows": rows,
+        "bands": bands,
+        "previous": previous,
+        "overall_change": changes.overall if changes else Change(None),
+        "show_reviews": show_reviews,
+        "chart": competency_chart(card, bands),
+        "actions": actions,
+        "overdue_count": sum(1 for a in actions if a.overdue),
+        "evidence": list(
+            assessment.evidence_references.select_related("evidence_item__competency")
+        ),
+        "today": today,
+    }
+
+
+def competency_chart(card: Scorecard, bands: list[Band]) -> str:
+    return charts.competency_bars(
+        [(f"{r.competency.number}. {r.competency.short_title}", r.score.percent)
+         for r in card.competencies],
+        bands,
+    )

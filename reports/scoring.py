@@ -1,0 +1,243 @@
+"""Scores and levels: plain functions over plain data, tested without HTTP.
+
+- A competency's score is its Yes answers as a percentage of its questions;
+  a theme's likewise. While an assessment is incomplete, scores are over what
+  is answered so far, and always shown with how much that is.
+- The overall score is the plain mean of the competency scores: every
+  competency counts the same, however many questions it has (as in the WCC
+  assurance ratings).
+- Levels 1–4 come from score bands stored as data (``LevelBand``), which
+  admins may change.
+- Scores are shown as whole percentages, and a level is read from the score
+  as shown: a competency shown at 85% is never a level below the band that
+  starts at 85%, whatever the decimals behind it.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import fmean
+
+
+def whole_percent(percent: float | Decimal) -> int:
+    """A percentage rounded half up to a whole number, as the pages show it
+    (Django's ``floatformat:0`` also rounds half up)."""
+    return int(Decimal(repr(percent) if isinstance(percent, float) else percent).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    ))
+
+
+@dataclass(frozen=True)
+class Score:
+    yes: int
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        """Yes as a share of what is answered; None when nothing is."""
+        return 100 * self.yes / self.answered if self.answered else None
+
+    @property
+    def whole(self) -> int | None:
+        return None if self.percent is None else whole_percent(self.percent)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class Band:
+    level: int
+    name: str
+    min_score: Decimal
+
+
+def tally(values: Iterable[tuple[object, str]], totals: dict[object, int]) -> dict[object, Score]:
+    """Scores per key from ``(key, value)`` pairs, value "yes", "no" or "" (unanswered).
+
+    ``totals`` gives every key's number of questions, so a key with no answers
+    still gets a (empty) score.
+    """
+    yes = dict.fromkeys(totals, 0)
+    answered = dict.fromkeys(totals, 0)
+    for key, value in values:
+        if value:
+            answered[key] += 1
+            yes[key] += value == "yes"
+    return {key: Score(yes[key], answered[key], total) for key, total in totals.items()}
+
+
+def overall_percent(scores: Iterable[Score]) -> float | None:
+    """The plain mean of the competency scores that have any answers."""
+    percents = [s.percent for s in scores if s.percent is not None]
+    return fmean(percents) if percents else None
+
+
+def level_for(percent: float | Decimal | None, bands: Sequence[Band]) -> Band | None:
+    """The highest band whose lowest score the percentage, as shown, reaches.
+
+    None for no score, or for a score below every band (which valid bands,
+    starting at 0%, rule out).
+    """
+    if percent is None:
+        return None
+    shown = whole_percent(percent)
+    reached = [b for b in bands if shown >= b.min_score]
+    return max(reached, key=lambda b: b.level, default=None)
+
+
+def band_for_level(level: int | None, bands: Sequence[Band]) -> Band | None:
+    """The band of a level given directly, such as a reviewer's."""
+    return next((b for b in bands if b.level == level), None)
+
+
+def band_problems(bands: Sequence[Band]) -> list[str]:
+    """Why a set of bands cannot give every score one level; empty if it can."""
+    problems = []
+    by_level = {b.level: b for b in bands}
+    if 1 in by_level and by_level[1].min_score != 0:
+        problems.append("Level 1 must start at 0%, so that every score has a level.")
+    ordered = sorted(bands, key=lambda b: b.level)
+    for lower, higher in zip(ordered, ordered[1:]):
+        if higher.min_score <= lower.min_score:
+            problems.append(
+                f"Level {higher.level} must start above level {lower.level} "
+                f"({lower.min_score.normalize():f}%)."
+            )
+    return problems
+
+
+def load_bands() -> list[Band]:
+    from .models import LevelBand
+
+    return [
+        Band(level, name, min_score)
+        for level, name, min_score in LevelBand.objects.values_list("level", "name", "min_score")
+    ]
+
+
+@dataclass
+class CompetencyResult:
+    competency: object
+    score: Score
+    level: Band | None
+    review: object | None = None
+    # The band of the reviewer's level, for its name.
+    review_band: Band | None = None
+
+
+@dataclass
+class Scorecard:
+    competencies: list[CompetencyResult]
+    themes: list[tuple[object, Score]]
+    overall: float | None
+    overall_level: Band | None
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+    @property
+    def overall_whole(self) -> int | None:
+        return None if self.overall is None else whole_percent(self.overall)
+
+
+def scorecard(assessment, *, bands: Sequence[Band] | None = None, reviews: bool = True,
+              competencies: Sequence | None = None) -> Scorecard:
+    """Every score of one assessment, in four queries: the bands, the
+    competencies with their number of questions, the answers, the reviews.
+
+    Give ``bands`` or ``competencies`` (from ``framework()``) to reuse them,
+    and ``reviews=False`` when the reviewers' levels are not wanted: each
+    saves a query.
+    """
+    bands = load_bands() if bands is None else bands
+    competencies = framework() if competencies is None else competencies
+    values = list(assessment.answers.values_list("question__competency_id", "value"))
+    per_competency = tally(values, {c.pk: c.total for c in competencies})
+    theme_of = {c.pk: c.theme for c in competencies}
+    themes = sorted({c.theme for c in competencies}, key=lambda t: t.position)
+    theme_totals = {t.pk: sum(c.total for c in competencies if c.theme_id == t.pk) for t in themes}
+    per_theme = tally(((theme_of[c].pk, v) for c, v in values), theme_totals)
+    by_competency = {r.competency_id: r for r in assessment.reviews.all()} if reviews else {}
+    results = []
+    for c in competencies:
+        score = per_competency[c.pk]
+        review = by_competency.get(c.pk)
+        results.append(CompetencyResult(
+            c, score, level_for(score.percent, bands), review,
+            band_for_level(review.level, bands) if review else None,
+        ))
+    overall = overall_percent(r.score for r in results)
+    return Scorecard(
+        competencies=results,
+        themes=[(t, per_theme[t.pk]) for t in themes],
+        overall=overall,
+        overall_level=level_for(overall, bands),
+        answered=sum(r.score.answered for r in results),
+        total=sum(r.score.total for r in results),
+    )
+
+
+def framework() -> list:
+    """The competencies in order, each with its theme and ``total`` questions: one query."""
+    from django.db.models import Count
+
+    from competencies.models import Competency
+
+    return list(
+        Competency.objects.select_related("theme").annotate(total=Count("questions"))
+        .order_by("number")
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change in a score, in whole percentage points as the scores are shown.
+
+    ``points`` is None when either score is missing (nothing answered).
+    """
+
+    points: int | None
+
+    @property
+    def size(self) -> int | None:
+        return None if self.points is None else abs(self.points)
+
+    @property
+    def direction(self) -> str | None:
+        if self.points is None:
+            return None
+        return "up" if self.points > 0 else "down" if self.points < 0 else "same"
+
+
+@dataclass(frozen=True)
+class Changes:
+    overall: Change
+    # By competency id.
+    competencies: dict[int, Change] = field(default_factory=dict)
+
+    def for_competency(self, competency_id: int) -> Change:
+        return self.competencies.get(competency_id, Change(None))
+
+
+def _difference(new: float | None, old: float | None) -> Change:
+    if new is None or old is None:
+        return Change(None)
+    return Change(whole_percent(new) - whole_percent(old))
+
+
+def change_since(previous: Scorecard, current: Scorecard) -> Changes:
+    """Each competency's change, and the overall change, since a previous scorecard."""
+    before = {r.competency.pk: r.score.percent for r in previous.competencies}
+    return Changes(
+        overall=_difference(current.overall, previous.overall),
+        competencies={
+            r.competency.pk: _difference(r.score.percent, before.get(r.competency.pk))
+            for r in current.competencies
+        },
+    )

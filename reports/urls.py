@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("assessments/<id:pk>/", views.assessment_report, name="assessment"),
+    path("assessments/<id:pk>/pdf/", views.assessment_pdf, name="pdf"),
+]

@@ -1,0 +1,147 @@
+"""Shared fixtures: the framework, and the people of the product as personas."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the competency framework once for the whole test session."""
+    with django_db_blocker.unblock():
+        call_command("load_framework", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production settings apart from what needs TLS or collectstatic.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_person(username: str, organisation=None, role: str = "", **extra):
+    from django.contrib.auth import get_user_model
+
+    from assessments.models import Membership
+
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **extra
+    )
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def sha(db):
+    from assessments.models import Organisation
+
+    return Organisation.objects.create(code="Q30", name="North East SHA", kind="sha")
+
+
+@pytest.fixture
+def other_sha(db):
+    from assessments.models import Organisation
+
+    return Organisation.objects.create(code="Q36", name="London SHA", kind="sha")
+
+
+@pytest.fixture
+def pct(sha):
+    from assessments.models import Organisation
+
+    return Organisation.objects.create(code="5D8", name="North Tyneside PCT", kind="pct", sha=sha)
+
+
+@pytest.fixture
+def sibling_pct(sha):
+    """Another PCT of the same SHA."""
+    from assessments.models import Organisation
+
+    return Organisation.objects.create(code="5KF", name="Sunderland PCT", kind="pct", sha=sha)
+
+
+@pytest.fixture
+def other_sha_pct(other_sha):
+    from assessments.models import Organisation
+
+    return Organisation.objects.create(code="5K5", name="Brent PCT", kind="pct", sha=other_sha)
+
+
+@pytest.fixture
+def board_member(pct):
+    """Alice: sits on the board of the PCT under test."""
+    return make_person("alice", pct, "board_member")
+
+
+@pytest.fixture
+def other_board_member(sibling_pct):
+    """Bob: sits on the board of another PCT in the same SHA."""
+    return make_person("bob", sibling_pct, "board_member")
+
+
+@pytest.fixture
+def reviewer(sha):
+    """Rita: reviews the PCTs of the PCT's own SHA."""
+    return make_person("rita", sha, "reviewer")
+
+
+@pytest.fixture
+def other_reviewer(other_sha):
+    """Oscar: reviews the PCTs of another SHA."""
+    return make_person("oscar", other_sha, "reviewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_person("ada", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def cycle(db):
+    from assessments.models import Cycle
+
+    return Cycle.objects.create(start_year=2008)
+
+
+@pytest.fixture
+def draft(board_member, pct, cycle):
+    from assessments import workflow
+
+    return workflow.start_assessment(pct=pct, cycle=cycle, user=board_member)
+
+
+def fill(assessment, *, no_every: int = 3, action: str = "Agree a joint plan with the council"):
+    """Answer every question: every ``no_every``-th a "No" with a complete action."""
+    import datetime
+
+    from assessments.models import Answer
+
+    answers = list(assessment.answers.select_related("question"))
+    for answer in answers:
+        no = answer.question.number % no_every == 0
+        answer.value = "no" if no else "yes"
+        answer.action = action if no else ""
+        answer.owner = "Director of Commissioning" if no else ""
+        answer.due_date = datetime.date(2009, 3, 31) if no else None
+    Answer.objects.bulk_update(answers, ["value", "action", "owner", "due_date"])
+    return assessment
+
+
+@pytest.fixture
+def submitted(draft, board_member):
+    from assessments import workflow
+
+    fill(draft)
+    assert workflow.submit(assessment=draft, user=board_member) == []
+    return draft

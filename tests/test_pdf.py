@@ -1,0 +1,309 @@
+"""The PDF board report: content, tagging, the draft mark, the cache, access."""
+
+import io
+import logging
+import re
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments import workflow
+from assessments.models import Cycle
+from competencies.models import Competency, EvidenceItem
+from reports.models import LevelBand, RenderedReport
+from reports.pdf import StaticFilesFetcher, filename_for
+from tests.conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def url(assessment) -> str:
+    return reverse("reports:pdf", args=[assessment.pk])
+
+
+def read(content: bytes) -> tuple[PdfReader, str]:
+    """The PDF and its text, with runs of white space made single spaces."""
+    reader = PdfReader(io.BytesIO(content))
+    return reader, " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def structure_elements(reader: PdfReader):
+    """Every element of the PDF's structure (tag) tree, depth first."""
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            yield node
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object() if hasattr(kids, "get_object") else kids
+                stack.extend(kids if isinstance(kids, list) else [kids])
+
+
+def font_names(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.fixture
+def reported(submitted):
+    answer = submitted.answers.filter(value="no").order_by("question__number").first()
+    answer.action = "Agree a joint data-sharing protocol with the council"
+    answer.save()
+    return submitted
+
+
+def test_the_pdf_is_a_tagged_accessible_board_report(client, board_member, reported, caplog):
+    client.force_login(board_member)
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        response = client.get(url(reported))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="5d8-2008-09-board-report.pdf"'
+    assert "private" in response["Cache-Control"]
+    assert response.content.startswith(b"%PDF-")
+    assert not caplog.records, [r.getMessage() for r in caplog.records]  # no missing anchors, fonts, alt text
+    reader, text = read(response.content)
+
+    # Cover, contents, summary, a section per competency, action plan, appendix.
+    assert "North Tyneside PCT" in text and "North East SHA" in text and "2008/09" in text
+    for competency in Competency.objects.all():
+        assert f"{competency.number}. {competency.short_title}" in text
+        assert competency.statement[:40] in text
+    assert "Agree a joint data-sharing protocol with the council" in text
+    assert "Director of Commissioning" in text
+    assert "Page 1 of" in text and f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    assert "Contents" in text and "Action plan" in text and "Appendix: skills and evidence" in text
+    assert "Evidence an assessor would expect to see" in text
+    assert "112 of 112" in text
+    assert "DRAFT" in text  # submitted, not yet accepted
+
+    # A4 portrait.
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+    # Tagged (PDF/UA-1): structure tree, marked, language, title shown as the window title.
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == "Board report: North Tyneside PCT, 2008/09"
+    tags = {str(e.get("/S")) for e in structure_elements(reader)}
+    assert {"/H1", "/Table", "/TH", "/TD", "/P", "/Figure", "/L", "/LI"} <= tags
+    figure = next(e for e in structure_elements(reader) if e.get("/S") == "/Figure")
+    assert figure["/Alt"].startswith("Score for each competency")
+
+    # Bookmarks for every section.
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == ["Contents", "Summary"] + [
+        f"{c.number}. {c.short_title}" for c in Competency.objects.order_by("number")
+    ] + ["Action plan", "Appendix: skills and evidence"]
+
+    # Fonts shipped with the project, the same on every machine.
+    assert font_names(reader) and all("Source-Sans-3" in name for name in font_names(reader))
+
+
+def test_an_accepted_report_has_no_draft_mark(client, board_member, reviewer, reported):
+    client.force_login(board_member)
+    _, draft_text = read(client.get(url(reported)).content)
+    workflow.accept(assessment=reported, user=reviewer)
+
+    _, text = read(client.get(url(reported)).content)
+
+    assert "DRAFT" in draft_text
+    assert "DRAFT" not in text
+    assert "Accepted" in text
+
+
+def test_a_draft_shows_its_completeness_and_the_draft_mark(client, board_member, draft):
+    draft.answers.filter(question__number__lte=54).update(value="yes")
+    client.force_login(board_member)
+
+    _, text = read(client.get(url(draft)).content)
+
+    assert "DRAFT" in text and "Not yet submitted" in text
+    assert "54 of 112" in text and "over the answered questions only" in text
+
+
+def test_html_in_actions_owners_reasons_and_notes_appears_as_text(
+    client, board_member, reviewer, draft
+):
+    fill(draft, action=f"Plan {SCRIPT}")
+    draft.answers.exclude(action="").update(owner=f"Owner {SCRIPT}")
+    workflow.add_evidence(assessment=draft, user=board_member,
+                          evidence_item_id=EvidenceItem.objects.first().pk,
+                          title="Minutes", note=f"Note {SCRIPT}")
+    assert workflow.submit(assessment=draft, user=board_member) == []
+    workflow.record_review(assessment=draft, competency=Competency.objects.get(number=1),
+                           user=reviewer, level=2, reason=f"Reason {SCRIPT}")
+    client.force_login(reviewer)
+
+    _, text = read(client.get(url(draft)).content)
+
+    for label in ["Plan", "Owner", "Reason", "Note"]:
+        assert f"{label} {SCRIPT}" in text
+
+
+def test_a_repeat_download_comes_from_the_cache_until_something_changes(
+    client, board_member, reviewer, reported
+):
+    client.force_login(board_member)
+    first = client.get(url(reported)).content
+    cached = RenderedReport.objects.get()
+
+    assert client.get(url(reported)).content == first
+    again = RenderedReport.objects.get()
+    assert (again.pk, again.key, again.rendered_at) == (cached.pk, cached.key, cached.rendered_at)
+
+    # A changed answer, as the answering pages save it.
+    workflow.return_to_pct(assessment=reported, user=reviewer, comment="Please review question 1.")
+    answer = reported.answers.get(question__number=1)
+    workflow.save_answer(answer=answer, user=board_member, version=answer.version,
+                         values={"value": "no", "action": "A changed answer", "owner": "Me",
+                                 "due_date": None, "action_status": "open"})
+    _, text = read(client.get(url(reported)).content)
+    changed = RenderedReport.objects.get()
+    assert "A changed answer" in text and changed.key != cached.key
+
+    # A change made behind the workflow's back, with no new version: still seen.
+    reported.answers.filter(question__number=2).update(action="Changed in bulk")
+    _, text = read(client.get(url(reported)).content)
+    bulk = RenderedReport.objects.get()
+    assert "Changed in bulk" in text and bulk.key != changed.key
+
+    # New level bands.
+    LevelBand.objects.filter(level=4).update(min_score=99)
+    client.get(url(reported))
+    assert RenderedReport.objects.get().key != bulk.key
+    assert RenderedReport.objects.count() == 1  # only the latest is kept
+
+
+def test_reviewers_and_the_pct_each_get_their_own_report(client, board_member, reviewer, reported):
+    workflow.record_review(assessment=reported, competency=Competency.objects.get(number=1),
+                           user=reviewer, level=2, reason="The minutes show no challenge.")
+    client.force_login(reviewer)
+    _, reviewers = read(client.get(url(reported)).content)
+    client.force_login(board_member)
+    _, pcts = read(client.get(url(reported)).content)
+
+    assert "The minutes show no challenge." in reviewers
+    assert "The minutes show no challenge." not in pcts
+    assert set(RenderedReport.objects.values_list("with_reviews", flat=True)) == {True, False}
+
+    workflow.record_review(assessment=reported, competency=Competency.objects.get(number=1),
+                           user=reviewer, level=3, reason="Challenge minuted in May.")
+    client.force_login(reviewer)
+    _, reviewers = read(client.get(url(reported)).content)
+    assert "Challenge minuted in May." in reviewers
+    assert RenderedReport.objects.count() == 2
+
+
+def test_the_change_since_the_previous_assessment_is_in_the_report(
+    client, pct, board_member, reviewer, submitted
+):
+    workflow.accept(assessment=submitted, user=reviewer)
+    later = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
+                                      user=board_member, from_previous=True, focus="Obesity")
+    later.answers.update(value="yes")
+    client.force_login(board_member)
+
+    response = client.get(url(later))
+
+    _, text = read(response.content)
+    assert "Since 2008/09" in text and "↑ up" in text
+    assert response["Content-Disposition"] == (
+        'attachment; filename="5d8-2009-10-obesity-board-report.pdf"'
+    )
+
+
+@pytest.mark.parametrize("persona", ["other_board_member", "other_reviewer"])
+def test_outsiders_get_a_404(client, request, reported, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(url(reported)).status_code == 404
+    assert not RenderedReport.objects.exists()
+
+
+def test_a_reviewer_cannot_download_a_draft(client, reviewer, draft):
+    client.force_login(reviewer)
+
+    assert client.get(url(draft)).status_code == 404
+
+
+def test_the_pdf_renders_with_the_production_static_files_storage(
+    client, settings, board_member, draft
+):
+    # In production {% static %} gives hashed names from a manifest; the PDF
+    # reads the source files directly, so it needs neither.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    client.force_login(board_member)
+
+    response = client.get(url(draft))
+
+    assert response.status_code == 200
+    assert all("Source-Sans-3" in name for name in font_names(PdfReader(io.BytesIO(response.content))))
+
+
+@pytest.mark.parametrize("address", [
+    "https://example.com/font.woff",
+    "file:///etc/passwd",
+    "file:///static/../../../etc/passwd",
+    "file:///static/css/missing.css",
+])
+def test_the_fetcher_reads_only_static_files(address):
+    with pytest.raises(ValueError):
+        StaticFilesFetcher().fetch(address)
+
+
+def test_the_fetcher_reads_the_stylesheet_and_fonts():
+    fetcher = StaticFilesFetcher()
+
+    css = fetcher.fetch("file:///static/css/report-pdf.css")
+    font = fetcher.fetch("file:///static/fonts/source-sans-3-latin-400-normal.woff")
+
+    assert b"@font-face" in css.read() and css.content_type == "text/css"
+    assert font.read().startswith(b"wOFF")
+
+
+@pytest.mark.parametrize("code, focus, expected", [
+    ("5D8", "", "5d8-2008-09-board-report.pdf"),
+    ("5D8", "Obesity strategy", "5d8-2008-09-obesity-strategy-board-report.pdf"),
+    ("5D8", 'A "quoted"; focus\r\n/../', "5d8-2008-09-a-quoted-focus-board-report.pdf"),
+])
+def test_the_file_name_is_safe(pct, cycle, code, focus, expected):
+    from assessments.models import Assessment
+
+    assessment = Assessment(pct=pct, cycle=cycle, focus=focus)
+
+    assert filename_for(assessment) == expected
+    assert re.fullmatch(r"[a-z0-9-]+\.pdf", filename_for(assessment))
+
+
+def test_a_cached_download_runs_a_constant_number_of_queries(
+    client, board_member, reported, django_assert_num_queries
+):
+    client.force_login(board_member)
+    client.get(url(reported))
+    # 1 session, 2 user, 3 membership, 4 assessment; for the key: 5 reviews,
+    # 6 answers, 7–8 the previous assessment (same focus, then any: none),
+    # 9 evidence references, 10 transitions, 11 bands, 12 competencies,
+    # 13 skills, 14 evidence items; 15 the cached PDF.
+    with django_assert_num_queries(15):
+        cached = client.get(url(reported))
+    reported.answers.update(owner="Someone else")
+    client.get(url(reported))
+    with django_assert_num_queries(15):
+        client.get(url(reported))
+    assert cached.status_code == 200

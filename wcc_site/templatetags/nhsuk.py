@@ -1,0 +1,49 @@
+"""Template helpers for the "nhsuk" crispy-forms template pack."""
+
+from django import forms, template
+
+register = template.Library()
+
+# (widget class, its NHS.UK class, the class it adds when in error), most specific first.
+WIDGET_CLASSES = [
+    (forms.CheckboxInput, "nhsuk-checkboxes__input", ""),
+    (forms.Textarea, "nhsuk-textarea", "nhsuk-textarea--error"),
+    (forms.Select, "nhsuk-select", "nhsuk-select--error"),
+    (forms.widgets.Input, "nhsuk-input", "nhsuk-input--error"),
+]
+
+
+@register.simple_tag
+def nhsuk_widget(field):
+    """The field's widget with NHS.UK classes and aria-describedby for its hint and error."""
+    widget = field.field.widget
+    css = [widget.attrs.get("class", "")]
+    for widget_class, base, error in WIDGET_CLASSES:
+        if isinstance(widget, widget_class):
+            css += [base, error if field.errors else ""]
+            break
+    attrs = {"class": " ".join(c for c in css if c)}
+    described = [
+        f"{field.auto_id}-hint" if field.help_text else "",
+        f"{field.auto_id}-error" if field.errors else "",
+    ]
+    if any(described):
+        attrs["aria-describedby"] = " ".join(d for d in described if d)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def nhsuk_describedby(field) -> str:
+    described = [
+        f"{field.auto_id}-hint" if field.help_text else "",
+        f"{field.auto_id}-error" if field.errors else "",
+    ]
+    return " ".join(d for d in described if d)
+
+
+@register.filter
+def nhsuk_anchor(field) -> str:
+    """The id an error summary links to: a group's first option, or the input."""
+    if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{field.auto_id}_0"
+    return field.id_for_label

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from assessments.access import membership_of
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Board members, reviewers and admins start at their assessments; anyone
+    else (a login with no organisation yet) at the framework."""
+    if request.user.is_staff or membership_of(request.user) is not None:
+        return redirect("assessments:list")
+    return redirect("competencies:index")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
