@@ -220,12 +220,27 @@ def _sections(assessment: Assessment, forms: dict[int, AnswerForm] | None = None
             question_view(answer, forms.get(answer.question.number), section=competency.number)
             for answer in group
         ]
+        for q in competency.questions_here:
+            if not (q["state"] or q["errors"] or q["conflict"]):
+                q["fragment_key"] = _fragment_key(q, assessment)
         competency.answered = sum(1 for q in competency.questions_here if q["answer"].value)
         if not themes or themes[-1].pk != competency.theme_id:
             themes.append(competency.theme)
             competency.theme.sections = []
         themes[-1].sections.append(competency)
     return themes
+
+
+def _fragment_key(q: dict, assessment: Assessment) -> str:
+    """Everything a saved question block shows, so that its rendered HTML can
+    be cached: any change to the answer, its wording or its guidance is a new key."""
+    answer = q["answer"]
+    return repr((
+        assessment.pk, answer.pk, answer.version, answer.updated_at, sorted(q["data"].items()),
+        answer.updated_by and (answer.updated_by.get_full_name() or answer.updated_by.get_username()),
+        answer.wording, answer.question.process and answer.question.process.text,
+        answer.carried_over, assessment.previous and str(assessment.previous.cycle),
+    ))
 
 
 @login_required

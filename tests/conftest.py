@@ -17,6 +17,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    from django.core.cache import cache
+
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production settings apart from what needs TLS or collectstatic.
     settings.SECURE_SSL_REDIRECT = False

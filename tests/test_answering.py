@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessments import workflow
 from assessments.models import Answer, Cycle
 from competencies.models import Question, Theme
-from tests.conftest import fill
+from tests.conftest import fill, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,26 @@ def test_a_reload_shows_exactly_what_was_saved(client, board_member, draft):
     assert 'name="q7-version" value="1"' in html
     assert "Last saved by Alice" in html
     assert '<span id="progress-total">1</span> of 112 answered' in html
+
+
+def test_the_page_follows_every_change_to_what_a_question_shows(client, board_member, pct, draft):
+    """Question blocks are cached between requests; each change must still show."""
+    client.force_login(board_member)
+    answer_page(client, draft)  # every block rendered and cached
+    colleague = client.__class__()
+    colleague.force_login(make_person("carol", pct, "board_member"))
+    save(colleague, draft, 7, value="yes")
+    Question.objects.filter(number=8).update(text="Reworded question eight?")
+    process = Question.objects.get(number=10).process
+    process.text = "Reworded guidance for question ten"
+    process.save()
+
+    html = answer_page(client, draft)
+
+    assert 'name="q7-value" type="radio" value="yes" checked' in html
+    assert "Last saved by Carol" in html
+    assert "Reworded question eight?" in html
+    assert "reworded guidance for question ten." in html
 
 
 def test_a_save_without_javascript_redirects_back_to_the_question(client, board_member, draft):

@@ -1,8 +1,9 @@
 """The framework content against the two Department of Health documents.
 
-The expected first and last items were read from the seed documents; the
-containment test checks that every text in the database stands, word for
-word, in its source document (once the extraction's line breaks are undone).
+The expected first and last items were read from the documents, whose text
+is kept in fixtures/sources/; the containment test checks that every text in
+the database stands, word for word, in its source document (once the text
+extraction's line breaks are undone).
 """
 
 import re
@@ -15,9 +16,9 @@ from competencies.models import Competency, EvidenceItem, Process, Question, Ski
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
-COMPETENCIES_DOC = "000_ff3ba45897cc65b4.txt"
-CHECKLIST_DOC = "002_939c557ff39730cd.txt"
+SOURCES = Path(settings.BASE_DIR) / "fixtures" / "sources"
+COMPETENCIES_DOC = "world-class-commissioning-competencies-2007.txt"
+CHECKLIST_DOC = "tool-d1-commissioning-checklist.txt"
 
 # number: (short title, theme position, skills, processes, evidence, questions)
 COUNTS = {
@@ -193,14 +194,14 @@ def normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-# The repairs the seeds' README asks for, undone to find the source text.
+# The repairs made to the extracted text, undone to find the source text.
 REPAIRS = {"the values of the NHS – fair, personal, effective and safe – and":
            "the values of the NHS fair, personal, effective and safe and"}
 
 
 def test_every_text_stands_word_for_word_in_its_document():
-    competencies_doc = normalised((SEEDS / COMPETENCIES_DOC).read_text(encoding="utf-8"))
-    checklist_doc = normalised((SEEDS / CHECKLIST_DOC).read_text(encoding="utf-8"))
+    competencies_doc = normalised((SOURCES / COMPETENCIES_DOC).read_text(encoding="utf-8"))
+    checklist_doc = normalised((SOURCES / CHECKLIST_DOC).read_text(encoding="utf-8"))
     texts = [(competencies_doc, t) for model in MODELS.values()
              for t in model.objects.values_list("text", flat=True)]
     for c in Competency.objects.all():

@@ -138,6 +138,16 @@ STORAGES = {
     },
 }
 
+# Each process keeps its own cache of rendered fragments (the answering page's
+# question blocks, about 4 kB each). Their keys are made of everything they
+# show, so nothing in it goes stale and nothing needs to be shared.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 CSRF_FAILURE_VIEW = "wcc_site.views.csrf_failure"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]

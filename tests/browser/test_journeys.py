@@ -106,8 +106,12 @@ def test_board_member_answers_by_keyboard_and_submits(page, people):
 
 
 def expect_saved(page, number):
+    """Wait until question ``number`` says it is saved and no save is still
+    under way (a later edit may be saving behind the first "Saved")."""
     page.wait_for_function(
-        "n => document.querySelector(`#q${n}-state`).textContent.includes('Saved')", arg=number
+        "n => document.querySelector(`#q${n}-state`).textContent.includes('Saved')"
+        " && !document.querySelector('.htmx-request')",
+        arg=number,
     )
     page.evaluate("n => { document.querySelector(`#q${n}-state`).textContent = '' }", number)
 
