@@ -206,6 +206,20 @@ def test_matrix_page_shows_numbers_levels_links_and_summaries(client, reviewer, 
     assert "/static/css/compare.css" in text and " style=" not in text
 
 
+def test_without_level_bands_the_matrix_shows_scores_alone(client, reviewer, sha_data):
+    """Admins may delete every band; scores still show, just without a level."""
+    from reports.models import LevelBand
+
+    LevelBand.objects.all().delete()
+    client.force_login(reviewer)
+
+    response = client.get(reverse("compare:matrix"))
+
+    assert response.status_code == 200
+    sunderland = reverse("reports:assessment", args=[sha_data["5KF"].pk])
+    assert f'<td class="app-compare-level-none"><a href="{sunderland}">50%</a></td>' in response.text
+
+
 def test_trend_direction(sha_data, pct, sibling_pct, sha, cycle, board_member,
                          other_board_member):
     later = Cycle.objects.create(start_year=2009)
