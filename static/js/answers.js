@@ -1,11 +1,13 @@
 // The answering page: each question block saves itself with htmx and is
-// replaced by the server's copy. Two things htmx alone would get wrong:
+// replaced by the server's copy. Three things htmx alone would get wrong:
 //
 // - Whatever someone types or picks while their previous change is still
 //   being saved would be overwritten by the server's copy of that previous
 //   change. Those newer edits are put back into the new block, which then
 //   saves them.
 // - The save state must say when a save is under way or could not be sent.
+// - Leaving the page while a change is typed but not sent, or still being
+//   saved, would lose it: the browser asks first.
 
 const blockOf = (element) =>
   element instanceof Element ? element.closest(".app-question") : null;
@@ -126,4 +128,41 @@ document.body.addEventListener("htmx:sendError", (event) => {
   if (block) {
     setState(block, "Not saved: there is no connection. Check it, then change the answer again.", "error");
   }
+});
+
+// Blocks with a change not yet sent, and saves under way.
+const unsent = new Set();
+let saving = 0;
+let submitting = false;
+
+document.body.addEventListener("input", (event) => {
+  const block = blockOf(event.target);
+  if (block) unsent.add(block.id);
+});
+
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const block = blockOf(event.detail.elt);
+  if (!block || event.detail.requestConfig.verb !== "post") return;
+  unsent.delete(block.id);
+  saving += 1;
+  // Counted down on the request itself: htmx's own events after a swap go
+  // to the replaced block, which is no longer in the page.
+  event.detail.xhr.addEventListener("loadend", () => { saving -= 1; });
+});
+
+// "Keep the saved answer" puts the server's copy back: nothing is left unsent.
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const block = event.target;
+  if (block.matches && block.matches(".app-question") && event.detail.requestConfig?.verb === "get") {
+    unsent.delete(block.id);
+  }
+});
+
+// A section's own "Save" button sends everything in it: nothing is lost.
+document.body.addEventListener("submit", (event) => {
+  if (event.target.querySelector(".app-question")) submitting = true;
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (!submitting && (saving > 0 || unsent.size > 0)) event.preventDefault();
 });

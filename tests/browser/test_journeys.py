@@ -60,6 +60,7 @@ def test_board_member_answers_by_keyboard_and_submits(page, people):
     expect_saved(page, 1)
     page.keyboard.press("Tab")
     page.keyboard.type("Agree a data-sharing protocol with the council")
+    assert leaving_is_questioned(page)  # typed, not yet saved
     page.keyboard.press("Tab")
     page.keyboard.type("Director of Public Health")
     page.keyboard.press("Tab")
@@ -68,6 +69,7 @@ def test_board_member_answers_by_keyboard_and_submits(page, people):
     page.keyboard.press("Space")
     expect_saved(page, 2)
     assert page.locator("#progress-total").inner_text() == "2"
+    assert not leaving_is_questioned(page)
 
     page.reload()
     assert page.locator("#id_q1-value_1").is_checked()
@@ -103,6 +105,14 @@ def test_board_member_answers_by_keyboard_and_submits(page, people):
         page.get_by_role("link", name="Download the board report (PDF)").click()
     text = pdf_text(download.value)
     assert "North Tyneside PCT" in text and "Agree a data-sharing protocol" in text
+
+
+def leaving_is_questioned(page) -> bool:
+    """Whether the page would ask before it is left (its beforeunload handler)."""
+    return page.evaluate(
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " window.dispatchEvent(e); return e.defaultPrevented; }"
+    )
 
 
 def expect_saved(page, number):
