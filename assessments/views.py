@@ -1,3 +1,4 @@
+from collections import defaultdict
 from itertools import groupby
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from competencies.models import Competency
+from competencies.models import Competency, EvidenceItem, Process, Skill
 from reports.scoring import level_for, load_bands, tally
 
 from . import access, workflow
@@ -210,25 +211,35 @@ def _sections(assessment: Assessment, forms: dict[int, AnswerForm] | None = None
         .order_by("question__competency__theme__position", "question__competency__number",
                   "question__number")
     )
-    competencies = Competency.objects.select_related("theme").prefetch_related(
-        "skills", "processes", "evidence_items"
-    ).in_bulk()
+    competencies = Competency.objects.select_related("theme").in_bulk()
+    guidance = _guidance()
     themes = []
     for competency_id, group in groupby(answers, key=lambda a: a.question.competency_id):
         competency = competencies[competency_id]
+        competency.guidance = guidance[competency_id]
         competency.questions_here = [
             question_view(answer, forms.get(answer.question.number), section=competency.number)
             for answer in group
         ]
-        for q in competency.questions_here:
-            if not (q["state"] or q["errors"] or q["conflict"]):
-                q["fragment_key"] = _fragment_key(q, assessment)
+        # A section whose blocks all show what is saved is cached as a whole.
+        if not any(q["state"] or q["errors"] or q["conflict"] for q in competency.questions_here):
+            competency.fragment_key = repr([_fragment_key(q, assessment) for q in competency.questions_here])
         competency.answered = sum(1 for q in competency.questions_here if q["answer"].value)
         if not themes or themes[-1].pk != competency.theme_id:
             themes.append(competency.theme)
             competency.theme.sections = []
         themes[-1].sections.append(competency)
     return themes
+
+
+def _guidance() -> dict[int, dict[str, list[dict]]]:
+    """Each competency's skills, processes and evidence items, as plain
+    values: the answering page only prints their text."""
+    guidance = defaultdict(lambda: {"skills": [], "processes": [], "evidence_items": []})
+    for name, model in [("skills", Skill), ("processes", Process), ("evidence_items", EvidenceItem)]:
+        for item in model.objects.order_by("position").values("competency_id", "text"):
+            guidance[item["competency_id"]][name].append(item)
+    return guidance
 
 
 def _fragment_key(q: dict, assessment: Assessment) -> str:

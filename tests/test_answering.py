@@ -116,23 +116,25 @@ def test_a_reload_shows_exactly_what_was_saved(client, board_member, draft):
 
 
 def test_the_page_follows_every_change_to_what_a_question_shows(client, board_member, pct, draft):
-    """Question blocks are cached between requests; each change must still show."""
+    """Sections of question blocks are cached between requests; each change must still show."""
     client.force_login(board_member)
     answer_page(client, draft)  # every block rendered and cached
     colleague = client.__class__()
     colleague.force_login(make_person("carol", pct, "board_member"))
     save(colleague, draft, 7, value="yes")
-    Question.objects.filter(number=8).update(text="Reworded question eight?")
-    process = Question.objects.get(number=10).process
-    process.text = "Reworded guidance for question ten"
+    Question.objects.filter(number=110).update(text="Reworded question 110?")
+    # Questions 7, 110 and 100 are in three different competencies, so each
+    # change is seen through its own section's key.
+    process = Question.objects.get(number=100).process
+    process.text = "Reworded guidance for question one hundred"
     process.save()
 
     html = answer_page(client, draft)
 
     assert 'name="q7-value" type="radio" value="yes" checked' in html
     assert "Last saved by Carol" in html
-    assert "Reworded question eight?" in html
-    assert "reworded guidance for question ten." in html
+    assert "Reworded question 110?" in html
+    assert "reworded guidance for question one hundred." in html
 
 
 def test_a_save_without_javascript_redirects_back_to_the_question(client, board_member, draft):

@@ -138,13 +138,14 @@ STORAGES = {
     },
 }
 
-# Each process keeps its own cache of rendered fragments (the answering page's
-# question blocks, about 4 kB each). Their keys are made of everything they
-# show, so nothing in it goes stale and nothing needs to be shared.
+# Each process keeps its own cache of rendered fragments: the answering
+# page's sections, about 40 kB each, 11 to an assessment, so at most about
+# 20 MB. Their keys are made of everything they show, so nothing in it goes
+# stale and nothing needs to be shared between processes.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": 500},
     }
 }
 

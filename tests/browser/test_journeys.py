@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -107,22 +108,36 @@ def test_board_member_answers_by_keyboard_and_submits(page, people):
     assert "North Tyneside PCT" in text and "Agree a data-sharing protocol" in text
 
 
+# Whether the page would ask before it is left: a change typed but not sent,
+# or a save still under way (its beforeunload handler).
+LEAVING_IS_QUESTIONED = (
+    "() => { const e = new Event('beforeunload', {cancelable: true});"
+    " window.dispatchEvent(e); return e.defaultPrevented; }"
+)
+
+
 def leaving_is_questioned(page) -> bool:
-    """Whether the page would ask before it is left (its beforeunload handler)."""
-    return page.evaluate(
-        "() => { const e = new Event('beforeunload', {cancelable: true});"
-        " window.dispatchEvent(e); return e.defaultPrevented; }"
-    )
+    return page.evaluate(LEAVING_IS_QUESTIONED)
 
 
 def expect_saved(page, number):
-    """Wait until question ``number`` says it is saved and no save is still
-    under way (a later edit may be saving behind the first "Saved")."""
-    page.wait_for_function(
-        "n => document.querySelector(`#q${n}-state`).textContent.includes('Saved')"
-        " && !document.querySelector('.htmx-request')",
-        arg=number,
-    )
+    """Wait until question ``number`` says it is saved and nothing else is
+    waiting to be saved (a later edit may still be saving behind the first
+    "Saved")."""
+    try:
+        page.wait_for_function(
+            f"n => document.querySelector(`#q${{n}}-state`).textContent.includes('Saved')"
+            f" && !({LEAVING_IS_QUESTIONED})()",
+            arg=number,
+            timeout=20_000,
+        )
+    except PlaywrightTimeoutError:
+        state = page.evaluate(
+            "n => ({state: document.querySelector(`#q${n}-state`).textContent.trim(),"
+            " saving, unsent: [...unsent]})",
+            number,
+        )
+        raise AssertionError(f"Question {number} was not saved: {state}") from None
     page.evaluate("n => { document.querySelector(`#q${n}-state`).textContent = '' }", number)
 
 
