@@ -344,6 +344,18 @@ def test_the_page_is_read_only_once_submitted(client, board_member, reviewer, su
         assert html.count('class="app-question"') == 112
 
 
+def test_a_page_seen_while_editable_is_read_only_once_submitted(client, board_member, draft):
+    """The cached sections of the editable page are not served once it is read-only."""
+    client.force_login(board_member)
+    fill(draft)
+    assert "<fieldset" in answer_page(client, draft)
+    assert workflow.submit(assessment=draft, user=board_member) == []
+
+    html = answer_page(client, draft)
+
+    assert "<fieldset" not in html and "hx-post" not in html
+
+
 def test_carried_over_answers_are_marked(client, board_member, pct, draft):
     fill(draft)
     later = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),

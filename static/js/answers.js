@@ -94,11 +94,21 @@ function setState(block, text, kind) {
   state.append(span);
 }
 
+// Blocks with a change not yet sent, and saves under way.
+const unsent = new Set();
+let saving = 0;
+let submitting = false;
+
 document.body.addEventListener("htmx:beforeRequest", (event) => {
   const block = blockOf(event.detail.elt);
   if (!block || event.detail.requestConfig.verb !== "post") return;
   block.dataset.stateBefore = block.querySelector(".app-save-state")?.innerHTML || "";
   setState(block, "Saving…");
+  unsent.delete(block.id);
+  saving += 1;
+  // Counted down on the request itself: htmx's own events after a swap go
+  // to the replaced block, which is no longer in the page.
+  event.detail.xhr.addEventListener("loadend", () => { saving -= 1; });
 });
 
 document.body.addEventListener("htmx:afterRequest", (event) => {
@@ -130,24 +140,9 @@ document.body.addEventListener("htmx:sendError", (event) => {
   }
 });
 
-// Blocks with a change not yet sent, and saves under way.
-const unsent = new Set();
-let saving = 0;
-let submitting = false;
-
 document.body.addEventListener("input", (event) => {
   const block = blockOf(event.target);
   if (block) unsent.add(block.id);
-});
-
-document.body.addEventListener("htmx:beforeRequest", (event) => {
-  const block = blockOf(event.detail.elt);
-  if (!block || event.detail.requestConfig.verb !== "post") return;
-  unsent.delete(block.id);
-  saving += 1;
-  // Counted down on the request itself: htmx's own events after a swap go
-  // to the replaced block, which is no longer in the page.
-  event.detail.xhr.addEventListener("loadend", () => { saving -= 1; });
 });
 
 // "Keep the saved answer" puts the server's copy back: nothing is left unsent.
