@@ -1,8 +1,12 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import SUBMITTED_ONCE
 from .models import (
     Answer,
     Assessment,
@@ -36,9 +40,25 @@ class MembershipInline(admin.StackedInline):
 
 admin.site.unregister(User)
 
+# What a person may have written: the timeline, answers, reviews, evidence,
+# and every change kept in a history table (framework edits included).
+AUTHORSHIP = [(Assessment, "created_by"), (Answer, "updated_by"), (Transition, "by"),
+              (CompetencyReview, "reviewer"), (EvidenceReference, "created_by")]
+
+
+def has_authored(user) -> bool:
+    history_models = [model for model in apps.get_models() if hasattr(model, "history_user")]
+    return any(
+        model.objects.filter(**{field: user}).exists()
+        for model, field in AUTHORSHIP + [(model, "history_user") for model in history_models]
+    )
+
 
 @admin.register(User)
 class PersonAdmin(UserAdmin):
+    """A person who has written anything is deactivated, never deleted: the
+    timeline, the answers' history and the reviews keep their names."""
+
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "organisation", "role", "is_staff"]
     list_filter = ["is_staff", "is_active", "membership__role", "membership__organisation__sha"]
@@ -52,6 +72,29 @@ class PersonAdmin(UserAdmin):
     def role(self, user):
         membership = getattr(user, "membership", None)
         return membership.get_role_display() if membership else ("Admin" if user.is_staff else "")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and has_authored(obj))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        authors = [user for user in objs if has_authored(user)]
+        if not authors:
+            return deleted, counts, perms_needed, protected
+        # Refused whatever else is needed: say why once a person, instead of
+        # listing each answer they wrote.
+        return deleted, counts, set(), [
+            f"{user}: has written answers, reviews or changes. Deactivate them instead: "
+            "untick “Active” on their page." for user in authors
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and has_authored(obj):
+            context["subtitle"] = format_html(
+                "{} has written answers, reviews or changes, so cannot be deleted: "
+                "untick “Active” to stop them signing in.", obj
+            )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 
 @admin.register(Cycle)
@@ -69,10 +112,15 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+# Deleting a draft deletes these with it; they have no delete permission of their own.
+PARTS = [Answer, Transition, CompetencyReview, EvidenceReference]
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
     """Read-mostly: answers and the workflow change through the site, where the
-    rules (who, which state) are enforced."""
+    rules (who, which state) are enforced. Only a draft can be deleted: once
+    submitted, an assessment is a record."""
 
     list_display = ["pct", "cycle", "focus", "status", "submitted_at", "accepted_at"]
     list_filter = ["status", "cycle", "pct__sha"]
@@ -83,9 +131,51 @@ class AssessmentAdmin(admin.ModelAdmin):
     fields = readonly_fields[:2] + ["focus"] + readonly_fields[2:]
     inlines = [TransitionInline]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj and obj.status in SUBMITTED_ONCE)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and obj.status in SUBMITTED_ONCE)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if super().has_delete_permission(request):
+            # A draft's parts go with it; a record is refused below, saying why.
+            perms_needed -= {str(model._meta.verbose_name) for model in [Assessment, *PARTS]}
+        records = [obj for obj in objs if obj.status in SUBMITTED_ONCE]
+        return deleted, counts, perms_needed, protected + [
+            f"{obj}: {obj.get_status_display().lower()}, so kept as a record. Only drafts can be deleted."
+            for obj in records
+        ]
+
+
+class PartOfAssessmentAdmin(SimpleHistoryAdmin):
+    """A part of an assessment: read-only, its history included, once the
+    assessment has been submitted. simple-history's revert page saves a POST
+    whatever the permissions, so it is refused here."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (
+            obj and obj.assessment.status in SUBMITTED_ONCE
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (
+            obj and obj.assessment.status in SUBMITTED_ONCE
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, object_id)
+        ):
+            raise PermissionDenied("This is part of a submitted assessment: it cannot be changed.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(PartOfAssessmentAdmin):
+    """Answers change only through the site, where the rules are enforced."""
+
     list_display = ["assessment", "question", "value", "owner", "due_date", "action_status", "updated_by"]
     list_filter = ["value", "action_status", "assessment__cycle", "assessment__pct__sha"]
     search_fields = ["assessment__pct__name", "action", "owner"]
@@ -99,16 +189,21 @@ class AnswerAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CompetencyReview)
-class CompetencyReviewAdmin(SimpleHistoryAdmin):
+class CompetencyReviewAdmin(PartOfAssessmentAdmin):
     list_display = ["assessment", "competency", "level", "reviewer", "updated_at"]
+    readonly_fields = ["assessment", "competency", "reviewer"]
     list_filter = ["level", "competency"]
     list_select_related = ["assessment__pct", "assessment__cycle", "competency", "reviewer"]
 
 
 @admin.register(EvidenceReference)
-class EvidenceReferenceAdmin(SimpleHistoryAdmin):
+class EvidenceReferenceAdmin(PartOfAssessmentAdmin):
     list_display = ["title", "assessment", "evidence_item", "created_by", "created_at"]
+    readonly_fields = ["assessment", "evidence_item", "created_by"]
     search_fields = ["title", "reference", "note"]
     list_select_related = ["assessment__pct", "assessment__cycle", "evidence_item", "created_by"]

@@ -5,6 +5,7 @@ from competencies.models import EvidenceItem
 from . import workflow
 from .models import (
     ACTION_MAX_LENGTH,
+    DUE_DATE_VALIDATORS,
     OWNER_MAX_LENGTH,
     Answer,
     Cycle,
@@ -82,7 +83,7 @@ class AnswerForm(forms.Form):
         help_text="A name or a role, such as “Director of Public Health”.",
     )
     due_date = forms.DateField(
-        label="Due date", required=False,
+        label="Due date", required=False, validators=DUE_DATE_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the due date as a real date, for example 31/03/2009."},
     )

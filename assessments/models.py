@@ -1,5 +1,7 @@
 """Organisations, people, and their self-assessments against the Tool D1 checklist."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,13 @@ from competencies.models import Competency, EvidenceItem, Question
 
 ACTION_MAX_LENGTH = 2000
 OWNER_MAX_LENGTH = 200
+# A due date outside these is a typing slip (a year 0009 or 20099), not a plan.
+EARLIEST_DUE_DATE = datetime.date(2000, 1, 1)
+LATEST_DUE_DATE = datetime.date(2100, 12, 31)
+DUE_DATE_VALIDATORS = [
+    MinValueValidator(EARLIEST_DUE_DATE, "Enter a due date in 2000 or later."),
+    MaxValueValidator(LATEST_DUE_DATE, "Enter a due date in 2100 or earlier."),
+]
 
 
 class Organisation(models.Model):
@@ -122,7 +131,7 @@ class Assessment(models.Model):
         help_text="The assessment this one was started from.",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -168,7 +177,7 @@ class Answer(models.Model):
     value = models.CharField(max_length=3, choices=Value.choices, blank=True)
     action = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
     owner = models.CharField(max_length=OWNER_MAX_LENGTH, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=DUE_DATE_VALIDATORS)
     action_status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
@@ -178,7 +187,7 @@ class Answer(models.Model):
     # Bumped on every save, so a save made from a stale page can be refused.
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -188,6 +197,11 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True)
+                | Q(due_date__gte=EARLIEST_DUE_DATE, due_date__lte=LATEST_DUE_DATE),
+                name="due_date_plausible",
             ),
         ]
 
@@ -213,7 +227,7 @@ class EvidenceReference(models.Model):
     )
     note = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -234,7 +248,7 @@ class Transition(models.Model):
     from_status = models.CharField(max_length=10, choices=Assessment.Status.choices)
     to_status = models.CharField(max_length=10, choices=Assessment.Status.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
@@ -256,7 +270,7 @@ class CompetencyReview(models.Model):
     )
     reason = models.TextField(max_length=ACTION_MAX_LENGTH)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

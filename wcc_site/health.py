@@ -3,15 +3,16 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 when not."""
+    """For load balancers: 200 when the database answers, 503 when not.
+    HEAD answers the same, without the body."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -52,12 +52,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it, login throttling included, sees the client's address.
+    "wcc_site.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "wcc_site.middleware.RequestShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wcc_site.middleware.PrivatePagesMiddleware",
+    "wcc_site.middleware.RejectUnusableCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -92,6 +97,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before each request reuses it, so
+        # the first requests after a database restart do not fail.
+        conn_health_checks=True,
     )
 }
 
@@ -99,6 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so concurrent saves are
     # serialised instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+# No page takes more than a few kB of form data; nginx allows 2 MB (README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -189,8 +200,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: five failures for one username from one address lock it
-# for an hour.
+# The reverse proxies in front of the site that append to X-Forwarded-For:
+# 0 when gunicorn is reached directly, 1 behind the README's nginx. The client
+# address (for login throttling and the logs) is read through exactly that many.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Login throttling: five failures for one username from one address lock that
+# username from that address for an hour; the same person elsewhere still logs in.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
