@@ -93,6 +93,9 @@ def test_board_member_answers_by_keyboard_and_submits(page, people):
     check_accessibility(page)
 
     summary.locator("a").first.click()
+    # Autosave starts once the page's scripts have run: a change made before
+    # that is sent only with the next one (or the section's Save button).
+    page.wait_for_load_state()
     page.locator("#id_q1-due_date").fill("2009-03-31")
     page.locator("#id_q1-due_date").press("Tab")
     expect_saved(page, 1)
