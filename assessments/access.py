@@ -1,9 +1,13 @@
-"""Who may see and change which assessment.
+"""Who may see and do what with which assessment.
 
-Every view that takes an assessment id starts with one of these helpers.
-Outsiders get a 404, so they do not learn that the assessment exists; people
-who may see it but not do what they asked get a 403.
+Every view that takes an assessment id starts with ``grant_for``: outsiders
+get a 404, so they do not learn that the assessment exists. What it returns,
+a ``Grant``, is the one decision about this person and this assessment: the
+pages, the report, the PDF and the activity log read it instead of asking
+again. The workflow services check the same grant before they write.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -11,11 +15,7 @@ from django.http import Http404
 
 from .models import Assessment, Membership, Organisation
 
-SUBMITTED_ONCE = [
-    Assessment.Status.SUBMITTED,
-    Assessment.Status.RETURNED,
-    Assessment.Status.ACCEPTED,
-]
+Status = Assessment.Status
 
 
 def membership_of(user) -> Membership | None:
@@ -29,13 +29,46 @@ def membership_of(user) -> Membership | None:
     return user._membership
 
 
-def is_board_member(user, pct: Organisation | int) -> bool:
+@dataclass(frozen=True)
+class Grant:
+    """What one person may do with one assessment."""
+
+    assessment: Assessment
+    on_board: bool  # sits on the board of the assessment's PCT
+    reviews_it: bool  # reviews for the PCT's SHA
+    admin: bool
+
+    @property
+    def may_answer(self) -> bool:
+        """Change answers and evidence, and submit."""
+        return self.on_board and self.assessment.state.answerable
+
+    @property
+    def may_review(self) -> bool:
+        """Record levels, return, accept."""
+        return self.reviews_it and self.assessment.status == Status.SUBMITTED
+
+    @property
+    def sees_reviews(self) -> bool:
+        """The reviewers' levels and reasons: the SHA and admins always, the
+        PCT once the SHA has finished with the assessment."""
+        return not self.on_board or self.assessment.state.reviews_shown_to_pct
+
+    def sees(self, other: Assessment) -> bool:
+        """Another assessment of the same PCT (the one it follows): a reviewer
+        learns nothing from a draft the PCT never submitted."""
+        return self.on_board or self.admin or other.state.submitted_once
+
+
+def decide(user, assessment: Assessment) -> Grant:
+    """The grant of someone already known to see the assessment."""
     membership = membership_of(user)
-    pct_id = getattr(pct, "pk", pct)
-    return (
-        membership is not None
-        and membership.role == Membership.Role.BOARD_MEMBER
-        and membership.organisation_id == pct_id
+    role = membership.role if membership else None
+    return Grant(
+        assessment=assessment,
+        on_board=role == Membership.Role.BOARD_MEMBER and membership.organisation_id == assessment.pct_id,
+        reviews_it=role == Membership.Role.REVIEWER and membership.organisation_id == assessment.pct.sha_id,
+        admin=user.is_staff,
     )
 
 
@@ -49,69 +82,43 @@ def visible_assessments(user) -> QuerySet[Assessment]:
         return assessments.none()
     if membership.role == Membership.Role.BOARD_MEMBER:
         return assessments.filter(pct_id=membership.organisation_id)
-    return assessments.filter(pct__sha_id=membership.organisation_id, status__in=SUBMITTED_ONCE)
+    return assessments.filter(
+        pct__sha_id=membership.organisation_id, status__in=Status.where("submitted_once")
+    )
 
 
-def visible_pcts(user) -> QuerySet[Organisation]:
-    pcts = Organisation.objects.filter(kind=Organisation.Kind.PCT)
-    if user.is_staff:
-        return pcts
-    membership = membership_of(user)
-    if membership is None:
-        return pcts.none()
-    if membership.role == Membership.Role.BOARD_MEMBER:
-        return pcts.filter(pk=membership.organisation_id)
-    return pcts.filter(sha_id=membership.organisation_id)
-
-
-def get_assessment_for(user, pk: int, *, queryset=None) -> Assessment:
-    """The assessment, if the user may see it; 404 otherwise."""
+def grant_for(user, pk: int, *, queryset: QuerySet[Assessment] | None = None) -> Grant:
+    """What the user may do with the assessment; 404 if they may not see it."""
     queryset = visible_assessments(user) if queryset is None else queryset & visible_assessments(user)
     try:
-        return queryset.select_related("pct__sha", "cycle").get(pk=pk)
+        assessment = queryset.select_related("pct__sha", "cycle").get(pk=pk)
     except Assessment.DoesNotExist:
         raise Http404("No such assessment.") from None
+    return decide(user, assessment)
 
 
-def get_assessment_to_answer(user, pk: int, *, lock: bool = False) -> Assessment:
-    """The assessment, if the user is on its PCT's board: 404 for outsiders,
-    403 for those who may only read it.
-
-    With ``lock``, the row stays locked until the transaction ends, which
-    serialises answer saves with submission: nothing changes while a
-    submission checks and freezes the answers.
-    """
-    if not user.is_authenticated:
-        raise Http404("No such assessment.")
-    mine = Assessment.objects.filter(
-        pk=pk, pct__members__user=user, pct__members__role=Membership.Role.BOARD_MEMBER
-    ).select_related("pct", "cycle")
-    if lock:
-        mine = mine.select_for_update(of=("self",))
-    assessment = mine.order_by().first()
-    if assessment is None:
-        get_assessment_for(user, pk)  # 404 for anyone who may not see it
+def grant_to_answer(user, pk: int) -> Grant:
+    """As ``grant_for``, and 403 for anyone not on the PCT's board."""
+    grant = grant_for(user, pk)
+    if not grant.on_board:
         raise PermissionDenied("Only the PCT's board members can change its assessment.")
-    return assessment
+    return grant
 
 
-def get_assessment_to_review(user, pk: int, *, lock: bool = False) -> Assessment:
-    """The assessment, if the user reviews for its PCT's SHA: 404 for outsiders,
-    403 for those who may only read it.
-
-    With ``lock``, as for ``get_assessment_to_answer``: two reviewers acting
-    at once are serialised, so an assessment is not both returned and accepted.
-    """
-    locked = Assessment.objects.select_for_update(of=("self",)) if lock else None
-    assessment = get_assessment_for(user, pk, queryset=locked)
-    membership = membership_of(user)
-    if not (
-        membership is not None
-        and membership.role == Membership.Role.REVIEWER
-        and membership.organisation_id == assessment.pct.sha_id
-    ):
+def grant_to_review(user, pk: int) -> Grant:
+    """As ``grant_for``, and 403 for anyone who does not review for the PCT's SHA."""
+    grant = grant_for(user, pk)
+    if not grant.reviews_it:
         raise PermissionDenied("Only the SHA's reviewers can review this assessment.")
-    return assessment
+    return grant
+
+
+def own_pct(user) -> Organisation | None:
+    """The PCT on whose board the user sits, if any."""
+    membership = membership_of(user)
+    if membership and membership.role == Membership.Role.BOARD_MEMBER:
+        return membership.organisation
+    return None
 
 
 def comparison_scope(user, sha_code: str | None = None) -> tuple[QuerySet[Organisation], bool]:

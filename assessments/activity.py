@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import Answer, Assessment
+from .access import Grant
+from .models import Answer
 
 FIELDS = {
     "value": "answer",
@@ -37,12 +38,14 @@ def _show(field: str, value) -> str:
     return str(value)
 
 
-def activity_for(assessment: Assessment) -> list[Entry]:
-    """Newest first: answer and action changes, workflow steps, reviews, evidence.
+def activity_for(grant: Grant) -> list[Entry]:
+    """Newest first: answer and action changes, workflow steps, reviews (for
+    those who see them), evidence.
 
     A handful of queries whatever the size: each history is read in one go and
     consecutive records are compared in Python.
     """
+    assessment = grant.assessment
     entries = []
     history = (
         Answer.history.filter(assessment_id=assessment.pk)
@@ -65,9 +68,8 @@ def activity_for(assessment: Assessment) -> list[Entry]:
         what = (f"Status: {step.get_from_status_display()} → {step.get_to_status_display()}"
                 if step.from_status != step.to_status else "Assessment started")
         entries.append(Entry(step.at, _name(step.by), what, "", step.comment))
-    for review in assessment.reviews.model.history.filter(
-        assessment_id=assessment.pk
-    ).select_related("history_user", "competency"):
+    reviews = assessment.reviews.model.history.filter(assessment_id=assessment.pk)
+    for review in reviews.select_related("history_user", "competency") if grant.sees_reviews else []:
         entries.append(Entry(
             review.history_date, _name(review.history_user),
             f"Reviewer's level for competency {review.competency.number}",

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import SUBMITTED_ONCE
 from .models import (
     Answer,
     Assessment,
@@ -132,17 +131,17 @@ class AssessmentAdmin(admin.ModelAdmin):
     inlines = [TransitionInline]
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and not (obj and obj.status in SUBMITTED_ONCE)
+        return super().has_change_permission(request, obj) and not (obj and obj.state.submitted_once)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and not (obj and obj.status in SUBMITTED_ONCE)
+        return super().has_delete_permission(request, obj) and not (obj and obj.state.submitted_once)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if super().has_delete_permission(request):
             # A draft's parts go with it; a record is refused below, saying why.
             perms_needed -= {str(model._meta.verbose_name) for model in [Assessment, *PARTS]}
-        records = [obj for obj in objs if obj.status in SUBMITTED_ONCE]
+        records = [obj for obj in objs if obj.state.submitted_once]
         return deleted, counts, perms_needed, protected + [
             f"{obj}: {obj.get_status_display().lower()}, so kept as a record. Only drafts can be deleted."
             for obj in records
@@ -156,12 +155,12 @@ class PartOfAssessmentAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and not (
-            obj and obj.assessment.status in SUBMITTED_ONCE
+            obj and obj.assessment.state.submitted_once
         )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not (
-            obj and obj.assessment.status in SUBMITTED_ONCE
+            obj and obj.assessment.state.submitted_once
         )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -108,6 +108,32 @@ class Assessment(models.Model):
         RETURNED = "returned", "Returned"
         ACCEPTED = "accepted", "Accepted"
 
+        @property
+        def answerable(self) -> bool:
+            """The PCT may change its answers and evidence."""
+            return self in (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
+
+        @property
+        def submitted_once(self) -> bool:
+            """Sent to the SHA at least once: its reviewers see it, and it is a record."""
+            return self is not Assessment.Status.DRAFT
+
+        @property
+        def reviews_shown_to_pct(self) -> bool:
+            """The SHA has finished with it (returned or accepted), so the PCT sees
+            the reviewers' levels; while under review they are working notes."""
+            return self in (Assessment.Status.RETURNED, Assessment.Status.ACCEPTED)
+
+        @property
+        def tag_colour(self) -> str:
+            """The NHS.UK tag modifier that shows this status."""
+            return {"draft": "grey", "submitted": "blue", "returned": "orange", "accepted": "green"}[self.value]
+
+        @classmethod
+        def where(cls, group: str) -> list["Assessment.Status"]:
+            """The statuses in a group, for a query: ``Status.where("submitted_once")``."""
+            return [status for status in cls if getattr(status, group)]
+
     pct = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -154,8 +180,12 @@ class Assessment(models.Model):
         return reverse("assessments:detail", args=[self.pk])
 
     @property
+    def state(self) -> "Assessment.Status":
+        return self.Status(self.status)
+
+    @property
     def is_editable(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+        return self.state.answerable
 
 
 class Answer(models.Model):

@@ -1,24 +1,23 @@
 from django.urls import path
 
-from . import views
+from .views import activity, answering, evidence, overview, reviewing
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("", views.assessment_list, name="list"),
-    path("start/", views.start, name="start"),
-    path("<id:pk>/", views.detail, name="detail"),
-    path("<id:pk>/answers/", views.answer_page, name="answer"),
-    path("<id:pk>/answers/<id:number>/", views.save_answer, name="save_answer"),
-    path("<id:pk>/competencies/<id:number>/", views.save_section, name="save_section"),
-    path("<id:pk>/submit/", views.submit, name="submit"),
-    path("<id:pk>/review/", views.review, name="review"),
-    path("<id:pk>/review/<id:number>/", views.record_review, name="record_review"),
-    path("<id:pk>/return/", views.return_to_pct, name="return"),
-    path("<id:pk>/accept/", views.accept, name="accept"),
-    path("<id:pk>/evidence/", views.evidence, name="evidence"),
-    path("<id:pk>/evidence/add/", views.add_evidence, name="add_evidence"),
-    path("<id:pk>/evidence/<id:reference_pk>/delete/", views.delete_evidence,
-         name="delete_evidence"),
-    path("<id:pk>/activity/", views.activity, name="activity"),
+    path("", overview.assessment_list, name="list"),
+    path("start/", overview.start, name="start"),
+    path("<id:pk>/", overview.detail, name="detail"),
+    path("<id:pk>/answers/", answering.answer_page, name="answer"),
+    path("<id:pk>/answers/<id:number>/", answering.save_answer, name="save_answer"),
+    path("<id:pk>/competencies/<id:number>/", answering.save_section, name="save_section"),
+    path("<id:pk>/submit/", answering.submit, name="submit"),
+    path("<id:pk>/review/", reviewing.review, name="review"),
+    path("<id:pk>/review/<id:number>/", reviewing.record_review, name="record_review"),
+    path("<id:pk>/return/", reviewing.return_to_pct, name="return"),
+    path("<id:pk>/accept/", reviewing.accept, name="accept"),
+    path("<id:pk>/evidence/", evidence.evidence, name="evidence"),
+    path("<id:pk>/evidence/add/", evidence.add_evidence, name="add_evidence"),
+    path("<id:pk>/evidence/<id:reference_pk>/delete/", evidence.delete_evidence, name="delete_evidence"),
+    path("<id:pk>/activity/", activity.activity, name="activity"),
 ]

@@ -1,8 +1,12 @@
 """The assessment's life: starting, answering, submitting, reviewing.
 
-Plain functions with keyword-only arguments; views call exactly one of them.
-Rules that must hold whatever the caller (who may act, which state allows
-what) are checked here, not only in the pages.
+Every write is one of these functions, with keyword-only arguments. Each takes
+the person acting, opens its own transaction, locks the assessment's row (so
+that writes to one assessment are serialised: nothing changes while a
+submission checks and freezes the answers, and two reviewers cannot both
+return and accept), checks what the person may do (``access.decide``) and
+what the assessment's status allows, and raises ``WorkflowError``, whose
+``status`` is the HTTP status a page answers with.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from competencies.models import Competency, Question
 
+from . import access
 from .models import (
     Answer,
     Assessment,
@@ -29,6 +34,14 @@ Status = Assessment.Status
 
 class WorkflowError(Exception):
     """An action the assessment's state does not allow; the message says why."""
+
+    status = 409
+
+
+class NotAllowed(WorkflowError):
+    """An action the person's role does not allow."""
+
+    status = 403
 
 
 class AssessmentExists(WorkflowError):
@@ -49,9 +62,68 @@ class SaveResult:
     conflict: bool = False
     # On a conflict: the values the person tried to save, to apply deliberately.
     attempted: dict = field(default_factory=dict)
+    changed: bool = False
+
+
+BOARD, REVIEWERS = "on_board", "reviews_it"
+# Every legal move, who makes it (a Grant's attribute), and what a move from
+# any other status is told.
+MOVES: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.SUBMITTED): BOARD,
+    (Status.RETURNED, Status.SUBMITTED): BOARD,
+    (Status.SUBMITTED, Status.RETURNED): REVIEWERS,
+    (Status.SUBMITTED, Status.ACCEPTED): REVIEWERS,
+}
+REFUSED_MOVE = {
+    Status.SUBMITTED: "This assessment is {status}.",
+    Status.RETURNED: "Only a submitted assessment can be returned.",
+    Status.ACCEPTED: "Only a submitted assessment can be accepted.",
+}
+NOT_YOURS = {
+    BOARD: "Only the PCT's board members can change its assessment.",
+    REVIEWERS: "Only the SHA's reviewers can review this assessment.",
+}
+
+
+def _lock(assessment: Assessment, user) -> access.Grant:
+    """Lock the assessment's row for the rest of the transaction, bring its
+    status up to date, and decide what the person may do with it."""
+    assessment.status = (
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).get()
+    )
+    return access.decide(user, assessment)
 
 
 ANSWER_FIELDS = ["value", "action", "owner", "due_date", "action_status"]
+SAVED_FIELDS = [*ANSWER_FIELDS, "carried_over", "version", "updated_by", "updated_at"]
+
+
+def _lock_answer(answer: Answer, user) -> access.Grant:
+    """As ``_lock``, and the answer's own row with it, in one query: the
+    answer is brought up to date too, since it was read before the lock."""
+    fresh = (
+        Answer.objects.select_for_update(of=("self", "assessment")).select_related("assessment")
+        .only(*SAVED_FIELDS, "assessment__status").get(pk=answer.pk)
+    )
+    for name in SAVED_FIELDS:
+        attname = Answer._meta.get_field(name).attname  # updated_by_id: no query for the person
+        setattr(answer, attname, getattr(fresh, attname))
+    answer.assessment.status = fresh.assessment.status
+    return access.decide(user, answer.assessment)
+
+
+def _require(grant: access.Grant, role: str) -> None:
+    if not getattr(grant, role):
+        raise NotAllowed(NOT_YOURS[role])
+
+
+def require_answerable(grant: access.Grant, what: str = "answers") -> None:
+    _require(grant, BOARD)
+    if not grant.assessment.state.answerable:
+        raise WorkflowError(
+            f"This assessment is {grant.assessment.get_status_display().lower()}: "
+            f"its {what} can no longer be changed."
+        )
 
 
 def previous_assessment(*, pct: Organisation, before: Cycle, focus: str = "") -> Assessment | None:
@@ -72,6 +144,8 @@ def start_assessment(
     Each answer starts with a history record, so that the activity log can
     show its first change as a change from what it started as.
     """
+    if access.own_pct(user) != pct:
+        raise NotAllowed("Only a PCT's board members can start its assessment.")
     previous = previous_assessment(pct=pct, before=cycle, focus=focus) if from_previous else None
     try:
         with transaction.atomic():
@@ -114,25 +188,43 @@ def save_answer(*, answer: Answer, user, values: dict, version: int) -> SaveResu
     Sending back exactly what is saved writes nothing: it is not a change,
     so it is not a conflict either, and it leaves no entry in the history.
     A carried-over answer sent back unchanged is saved, as confirmed.
-
-    The caller holds the assessment's row lock (``get_assessment_to_answer(lock=True)``)
-    in the same transaction, so saves of one answer are serialised.
     """
-    if not answer.assessment.is_editable:
-        raise WorkflowError("This assessment has been submitted: its answers can no longer change.")
-    unchanged = all(getattr(answer, name) == values[name] for name in ANSWER_FIELDS)
-    if unchanged and not answer.carried_over:
-        return SaveResult(answer=answer)
-    if answer.version != version:
-        return SaveResult(answer=answer, conflict=True, attempted=values)
-    for name in ANSWER_FIELDS:
-        setattr(answer, name, values[name])
-    answer.carried_over = False  # confirmed or changed by a person now
-    answer.version = version + 1
-    answer.updated_by = user
-    answer._history_user = user
-    answer.save()
-    return SaveResult(answer=answer)
+    with transaction.atomic():
+        require_answerable(_lock_answer(answer, user))
+        unchanged = all(getattr(answer, name) == values[name] for name in ANSWER_FIELDS)
+        if unchanged and not answer.carried_over:
+            return SaveResult(answer=answer)
+        if answer.version != version:
+            return SaveResult(answer=answer, conflict=True, attempted=values)
+        for name in ANSWER_FIELDS:
+            setattr(answer, name, values[name])
+        answer.carried_over = False  # confirmed or changed by a person now
+        answer.version = version + 1
+        answer.updated_by = user
+        answer._history_user = user
+        answer.save()
+    return SaveResult(answer=answer, changed=True)
+
+
+class _Conflicts(Exception):
+    """Rolls back a set of saves of which one met a conflict."""
+
+    def __init__(self, results: list[SaveResult]):
+        self.results = results
+
+
+def save_answers(*, assessment: Assessment, user, changes: list[tuple[Answer, dict, int]]) -> list[SaveResult]:
+    """Save several answers (answer, values, version each) all or nothing: if
+    someone else changed any of them since it was read, none is saved."""
+    try:
+        with transaction.atomic():
+            _lock(assessment, user)
+            results = [save_answer(answer=a, user=user, values=v, version=n) for a, v, n in changes]
+            if any(result.conflict for result in results):
+                raise _Conflicts(results)
+    except _Conflicts as conflicts:
+        return conflicts.results
+    return results
 
 
 def gaps_for_submission(assessment: Assessment) -> list[Gap]:
@@ -161,12 +253,21 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _transition(assessment: Assessment, *, to: str, user, comment: str = "") -> None:
+def _move(assessment: Assessment, *, to: str, user, comment: str = "") -> access.Grant:
+    """Take the assessment to ``to``, if that is a legal move and this person
+    makes it, and record the step in its timeline. The caller's transaction
+    holds the row lock from here on."""
+    grant = _lock(assessment, user)
+    role = MOVES.get((assessment.status, to))
+    if role is None:
+        _require(grant, BOARD if to == Status.SUBMITTED else REVIEWERS)
+        raise WorkflowError(REFUSED_MOVE[to].format(status=assessment.get_status_display().lower()))
+    _require(grant, role)
     Transition.objects.create(
-        assessment=assessment, from_status=assessment.status, to_status=to, by=user,
-        comment=comment,
+        assessment=assessment, from_status=assessment.status, to_status=to, by=user, comment=comment
     )
     assessment.status = to
+    return grant
 
 
 @transaction.atomic
@@ -175,15 +276,14 @@ def submit(*, assessment: Assessment, user) -> list[Gap]:
 
     From the first submission on, every answer keeps the wording of its
     question as it was then: a resubmission after a return keeps the wording
-    the PCT has been answering. The caller holds the assessment's row lock.
+    the PCT has been answering.
     """
-    if not assessment.is_editable:
-        raise WorkflowError(f"This assessment is {assessment.get_status_display().lower()}.")
+    require_answerable(_lock(assessment, user))
     gaps = gaps_for_submission(assessment)
     if gaps:
         return gaps
     Answer.objects.bulk_update(_with_wording_frozen(assessment), ["question_text"])
-    _transition(assessment, to=Status.SUBMITTED, user=user)
+    _move(assessment, to=Status.SUBMITTED, user=user)
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     return []
@@ -198,34 +298,28 @@ def _with_wording_frozen(assessment: Assessment) -> list[Answer]:
 
 @transaction.atomic
 def return_to_pct(*, assessment: Assessment, user, comment: str) -> None:
-    """Send a submitted assessment back to its PCT with what to change.
-
-    The caller holds the assessment's row lock (``get_assessment_to_review(lock=True)``),
-    so a return and an acceptance cannot both happen.
-    """
-    if assessment.status != Status.SUBMITTED:
-        raise WorkflowError("Only a submitted assessment can be returned.")
+    """Send a submitted assessment back to its PCT with what to change."""
     if not comment.strip():
         raise WorkflowError("Say what the PCT needs to change.")
-    _transition(assessment, to=Status.RETURNED, user=user, comment=comment)
+    _move(assessment, to=Status.RETURNED, user=user, comment=comment)
     assessment.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
 def accept(*, assessment: Assessment, user, comment: str = "") -> None:
-    """The caller holds the assessment's row lock, as for ``return_to_pct``."""
-    if assessment.status != Status.SUBMITTED:
-        raise WorkflowError("Only a submitted assessment can be accepted.")
-    _transition(assessment, to=Status.ACCEPTED, user=user, comment=comment)
+    _move(assessment, to=Status.ACCEPTED, user=user, comment=comment)
     assessment.accepted_at = timezone.now()
     assessment.save(update_fields=["status", "accepted_at", "updated_at"])
 
 
+@transaction.atomic
 def record_review(
     *, assessment: Assessment, competency: Competency, user, level: int, reason: str
 ) -> CompetencyReview:
     """The reviewer's own level for a competency, beside the one the answers give."""
-    if assessment.status != Status.SUBMITTED:
+    grant = _lock(assessment, user)
+    _require(grant, REVIEWERS)
+    if not grant.may_review:
         raise WorkflowError("Levels can be recorded only while the assessment is submitted.")
     if level not in range(1, 5):
         raise WorkflowError("A level is 1, 2, 3 or 4.")
@@ -239,23 +333,23 @@ def record_review(
     return review
 
 
+@transaction.atomic
 def add_evidence(
     *, assessment: Assessment, user, evidence_item_id: int, title: str, reference: str = "",
     note: str = ""
 ) -> EvidenceReference:
-    if not assessment.is_editable:
-        raise WorkflowError("This assessment has been submitted: its evidence can no longer change.")
+    require_answerable(_lock(assessment, user), "evidence")
     return EvidenceReference.objects.create(
         assessment=assessment, evidence_item_id=evidence_item_id, title=title,
         reference=reference, note=note, created_by=user,
     )
 
 
-def delete_evidence(*, assessment: Assessment, reference: EvidenceReference) -> None:
+@transaction.atomic
+def delete_evidence(*, assessment: Assessment, user, reference: EvidenceReference) -> None:
+    require_answerable(_lock(assessment, user), "evidence")
     if reference.assessment_id != assessment.pk:
         raise WorkflowError("That evidence reference belongs to another assessment.")
-    if not assessment.is_editable:
-        raise WorkflowError("This assessment has been submitted: its evidence can no longer change.")
     reference.delete()
 
 

@@ -18,11 +18,12 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from assessments import access
 from assessments.models import Assessment
 from competencies.models import Competency, EvidenceItem, Skill
 
 from .models import LevelBand, RenderedReport
-from .report import REVIEWS_SHOWN_TO_PCT, report_context, sees_reviews, visible_previous
+from .report import report_context, visible_previous
 
 TEMPLATE = "reports/pdf.html"
 STYLESHEET = "css/report-pdf.css"
@@ -66,7 +67,7 @@ def layout_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def content_key(assessment: Assessment, user, *, reviews: list | None) -> str:
+def content_key(grant: access.Grant, *, reviews: list | None) -> str:
     """A hash of everything the report shows: any change to the assessment,
     its answers and actions, the reviews it shows, evidence, the previous
     assessment's scores, the bands, the framework's wording or the layout
@@ -74,6 +75,7 @@ def content_key(assessment: Assessment, user, *, reviews: list | None) -> str:
 
     Eleven to thirteen small queries: cheap beside a render.
     """
+    assessment = grant.assessment
     answers = list(
         assessment.answers.order_by("question__number").values_list(
             "question__number", "question_text", "question__text", "value", "action", "owner",
@@ -86,7 +88,7 @@ def content_key(assessment: Assessment, user, *, reviews: list | None) -> str:
         number for number, _, _, _, action, _, due, status, _ in answers
         if action and due and due < today and status != "done"
     ]
-    previous = visible_previous(user, assessment)
+    previous = visible_previous(grant)
     parts = [
         layout_version(), reviews,
         assessment.pk, assessment.status, assessment.focus, assessment.submitted_at,
@@ -110,8 +112,9 @@ def content_key(assessment: Assessment, user, *, reviews: list | None) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def render_pdf(assessment: Assessment, user, *, with_reviews: bool | None = None) -> bytes:
-    context = report_context(assessment, user, every_answer=True, show_reviews=with_reviews)
+def render_pdf(grant: access.Grant, *, with_reviews: bool | None = None) -> bytes:
+    assessment = grant.assessment
+    context = report_context(grant, every_answer=True, show_reviews=with_reviews)
     competencies = Competency.objects.prefetch_related("skills", "evidence_items")
     by_pk = {c.pk: c for c in competencies}
     evidence_by_competency: dict[int, list] = {}
@@ -150,7 +153,7 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def board_report(assessment: Assessment, user) -> bytes:
+def board_report(grant: access.Grant) -> bytes:
     """The PDF, from the cache when nothing it shows has changed.
 
     Who is asking matters only for the reviewers' levels, which the PCT sees
@@ -158,16 +161,17 @@ def board_report(assessment: Assessment, user) -> bytes:
     levels the PCT may not see yet, a report is kept for each of the two
     audiences; otherwise one report serves everyone. Only the latest is kept.
     """
+    assessment = grant.assessment
     reviews = list(assessment.reviews.order_by("competency_id").values_list(
         "competency_id", "level", "reason", "updated_at"))
-    with_reviews = bool(reviews) and sees_reviews(user, assessment)
-    key = content_key(assessment, user, reviews=reviews if with_reviews else None)
+    with_reviews = bool(reviews) and grant.sees_reviews
+    key = content_key(grant, reviews=reviews if with_reviews else None)
     mine = RenderedReport.objects.filter(assessment=assessment, with_reviews=with_reviews)
     cached = mine.filter(key=key).values_list("pdf", flat=True).first()
     if cached is not None:
         return bytes(cached)
-    pdf = render_pdf(assessment, user, with_reviews=with_reviews)
-    two_audiences = bool(reviews) and assessment.status not in REVIEWS_SHOWN_TO_PCT
+    pdf = render_pdf(grant, with_reviews=with_reviews)
+    two_audiences = bool(reviews) and not assessment.state.reviews_shown_to_pct
     try:
         with transaction.atomic():
             RenderedReport.objects.update_or_create(

@@ -22,11 +22,6 @@ from .scoring import (
     scorecard,
 )
 
-# The PCT sees the reviewers' levels once the SHA has finished with the
-# assessment (returned it or accepted it); while it is under review they are
-# the reviewers' working notes.
-REVIEWS_SHOWN_TO_PCT = {Assessment.Status.RETURNED, Assessment.Status.ACCEPTED}
-
 
 @dataclass
 class Row:
@@ -41,26 +36,16 @@ class Row:
         return getattr(self.result, name)
 
 
-def sees_reviews(user, assessment: Assessment) -> bool:
-    return not access.is_board_member(user, assessment.pct_id) or (
-        assessment.status in REVIEWS_SHOWN_TO_PCT
-    )
-
-
-def visible_previous(user, assessment: Assessment) -> Assessment | None:
-    """The PCT's previous assessment, if this person may see it too: a
-    reviewer learns nothing from a draft the PCT never submitted."""
+def visible_previous(grant: access.Grant) -> Assessment | None:
+    """The PCT's previous assessment, if this person may see it too."""
+    assessment = grant.assessment
     previous = workflow.previous_assessment(
         pct=assessment.pct, before=assessment.cycle, focus=assessment.focus
     )
-    if previous is None:
-        return None
-    if user.is_staff or access.is_board_member(user, assessment.pct_id):
-        return previous
-    return previous if previous.status in access.SUBMITTED_ONCE else None
+    return previous if previous is not None and grant.sees(previous) else None
 
 
-def report_context(assessment: Assessment, user, *, every_answer: bool = False,
+def report_context(grant: access.Grant, *, every_answer: bool = False,
                    show_reviews: bool | None = None) -> dict:
     """The report's figures, actions and evidence.
 
@@ -72,12 +57,13 @@ def report_context(assessment: Assessment, user, *, every_answer: bool = False,
     values, the answers with actions (or, with ``every_answer``, every
     answer), the evidence references.
     """
+    assessment = grant.assessment
     bands = load_bands()
     competencies = framework()
     if show_reviews is None:
-        show_reviews = sees_reviews(user, assessment)
+        show_reviews = grant.sees_reviews
     card = scorecard(assessment, bands=bands, competencies=competencies, reviews=show_reviews)
-    previous = visible_previous(user, assessment)
+    previous = visible_previous(grant)
     previous_card = (
         scorecard(previous, bands=bands, competencies=competencies, reviews=False)
         if previous is not None else None

@@ -12,16 +12,15 @@ from .report import report_context
 @login_required
 @require_GET
 def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = access.get_assessment_for(request.user, pk)
-    return render(request, "reports/report.html", report_context(assessment, request.user))
+    return render(request, "reports/report.html", report_context(access.grant_for(request.user, pk)))
 
 
 @login_required
 @require_GET
 def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = access.get_assessment_for(request.user, pk)
-    response = HttpResponse(board_report(assessment, request.user), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename_for(assessment)}"'
+    grant = access.grant_for(request.user, pk)
+    response = HttpResponse(board_report(grant), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(grant.assessment)}"'
     # The report may show reviewers' levels and unpublished drafts.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -50,63 +50,76 @@ def test_who_sees_an_assessment(people, draft, status, who_sees):
         visible = access.visible_assessments(user).filter(pk=draft.pk).exists()
         assert visible == (name in who_sees), name
         if name in who_sees:
-            assert access.get_assessment_for(user, draft.pk) == draft
+            assert access.grant_for(user, draft.pk).assessment == draft
         else:
             with pytest.raises(Http404):
-                access.get_assessment_for(user, draft.pk)
+                access.grant_for(user, draft.pk)
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted"])
 def test_only_the_pcts_board_may_answer(people, draft, status):
     Assessment.objects.filter(pk=draft.pk).update(status=status)
 
-    assert access.get_assessment_to_answer(people["board_member"], draft.pk) == draft
-    with transaction.atomic():
-        assert access.get_assessment_to_answer(people["board_member"], draft.pk, lock=True) == draft
+    grant = access.grant_to_answer(people["board_member"], draft.pk)
+    assert grant.assessment == draft and grant.may_answer == (status == "draft")
     readers = {"admin_user"} | ({"reviewer"} if status == "submitted" else set())
     for name in ["other_board_member", "reviewer", "other_reviewer", "admin_user", "nobody",
                  "anonymous"]:
         expected = PermissionDenied if name in readers else Http404
         with pytest.raises(expected):
-            access.get_assessment_to_answer(people[name], draft.pk)
+            access.grant_to_answer(people[name], draft.pk)
 
 
 def test_only_the_shas_reviewers_may_review(people, submitted):
-    assert access.get_assessment_to_review(people["reviewer"], submitted.pk) == submitted
-    with transaction.atomic():
-        assert access.get_assessment_to_review(people["reviewer"], submitted.pk, lock=True) == submitted
+    grant = access.grant_to_review(people["reviewer"], submitted.pk)
+    assert grant.assessment == submitted and grant.may_review
     for name in ["board_member", "admin_user"]:
         with pytest.raises(PermissionDenied):
-            access.get_assessment_to_review(people[name], submitted.pk)
+            access.grant_to_review(people[name], submitted.pk)
     for name in ["other_board_member", "other_reviewer", "nobody", "anonymous"]:
         with pytest.raises(Http404):
-            access.get_assessment_to_review(people[name], submitted.pk)
+            access.grant_to_review(people[name], submitted.pk)
 
 
 def test_a_reviewer_cannot_review_a_draft(people, draft):
     with pytest.raises(Http404):
-        access.get_assessment_to_review(people["reviewer"], draft.pk)
+        access.grant_to_review(people["reviewer"], draft.pk)
+
+
+@pytest.mark.parametrize(("status", "board_sees_reviews", "may_answer", "may_review"), [
+    ("draft", False, True, False),
+    ("submitted", False, False, True),
+    ("returned", True, True, False),
+    ("accepted", True, False, False),
+])
+def test_one_grant_says_what_each_person_may_do(people, draft, status, board_sees_reviews, may_answer,
+                                                 may_review):
+    Assessment.objects.filter(pk=draft.pk).update(status=status)
+
+    board = access.grant_for(people["board_member"], draft.pk)
+    admin = access.grant_for(people["admin_user"], draft.pk)
+
+    assert (board.sees_reviews, board.may_answer, board.may_review) == (board_sees_reviews, may_answer, False)
+    assert admin.sees_reviews and not admin.may_answer and not admin.may_review
+    if status != "draft":
+        reviewer = access.grant_for(people["reviewer"], draft.pk)
+        assert (reviewer.sees_reviews, reviewer.may_answer, reviewer.may_review) == (True, False, may_review)
 
 
 def test_an_id_that_does_not_exist_is_404_for_everyone(people):
     for user in people.values():
         with pytest.raises(Http404):
-            access.get_assessment_for(user, 999_999)
+            access.grant_for(user, 999_999)
         with pytest.raises(Http404):
-            access.get_assessment_to_answer(user, 999_999)
+            access.grant_to_answer(user, 999_999)
 
 
 def test_membership_and_board_checks(people, pct, sibling_pct):
     assert access.membership_of(people["anonymous"]) is None
     assert access.membership_of(people["admin_user"]) is None
     assert access.membership_of(people["board_member"]).organisation == pct
-    assert access.is_board_member(people["board_member"], pct)
-    assert access.is_board_member(people["board_member"], pct.pk)
-    assert not access.is_board_member(people["board_member"], sibling_pct)
-    assert not access.is_board_member(people["reviewer"], pct)
-    assert list(access.visible_pcts(people["reviewer"])) == [pct, sibling_pct]
-    assert list(access.visible_pcts(people["board_member"])) == [pct]
-    assert not access.visible_pcts(people["other_reviewer"]).filter(pk=pct.pk).exists()
+    assert access.own_pct(people["board_member"]) == pct
+    assert access.own_pct(people["reviewer"]) is None and access.own_pct(people["admin_user"]) is None
 
 
 # Starting --------------------------------------------------------------------
@@ -186,10 +199,11 @@ def test_a_save_bumps_the_version_and_records_who(board_member, draft):
     assert answer.history.first().history_user == board_member
 
 
-def test_a_stale_save_is_a_conflict_and_changes_nothing(board_member, other_board_member, draft):
+def test_a_stale_save_is_a_conflict_and_changes_nothing(board_member, pct, draft):
+    colleague = make_person("carol", pct, "board_member")
     workflow.save_answer(answer=answer_to(draft, 4), user=board_member, values=VALUES, version=0)
 
-    stale = workflow.save_answer(answer=answer_to(draft, 4), user=other_board_member,
+    stale = workflow.save_answer(answer=answer_to(draft, 4), user=colleague,
                                  values={**VALUES, "action": "Other"}, version=0)
 
     assert stale.conflict and stale.attempted["action"] == "Other"
@@ -222,7 +236,7 @@ def test_confirming_a_carried_over_answer_saves_it(board_member, pct, draft):
 
 
 def test_answers_cannot_change_once_submitted(board_member, submitted):
-    with pytest.raises(workflow.WorkflowError, match="can no longer change"):
+    with pytest.raises(workflow.WorkflowError, match="can no longer be changed"):
         workflow.save_answer(answer=answer_to(submitted, 4), user=board_member, values=VALUES,
                              version=0)
 
@@ -344,6 +358,46 @@ def test_a_review_is_recorded_once_per_competency_while_submitted(reviewer, subm
                                level=1, reason="Too late")
 
 
+
+@pytest.mark.parametrize("actor", ["other_board_member", "other_reviewer", "board_member", "admin_user"])
+def test_only_the_shas_reviewers_may_record_levels_return_or_accept(request, submitted, actor):
+    user = request.getfixturevalue(actor)
+    competency = Competency.objects.get(number=1)
+
+    for action in [
+        lambda: workflow.record_review(assessment=submitted, competency=competency, user=user, level=2,
+                                       reason="Fine"),
+        lambda: workflow.return_to_pct(assessment=submitted, user=user, comment="Look again"),
+        lambda: workflow.accept(assessment=submitted, user=user),
+    ]:
+        with pytest.raises(workflow.NotAllowed):
+            action()
+    assert Assessment.objects.get(pk=submitted.pk).status == "submitted"
+    assert not CompetencyReview.objects.exists()
+
+
+@pytest.mark.parametrize("actor", ["other_board_member", "reviewer", "admin_user"])
+def test_only_the_pcts_board_may_start_answer_or_submit(request, pct, cycle, draft, actor):
+    user = request.getfixturevalue(actor)
+
+    with pytest.raises(workflow.NotAllowed):
+        workflow.start_assessment(pct=pct, cycle=cycle, user=user, focus="Obesity strategy")
+    with pytest.raises(workflow.NotAllowed):
+        workflow.save_answer(answer=answer_to(draft, 1), user=user, values=VALUES, version=0)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.submit(assessment=fill(draft), user=user)
+    assert Assessment.objects.get(pk=draft.pk).status == "draft"
+    assert answer_to(draft, 1).version == 0
+
+
+def test_the_legal_moves_are_one_table():
+    Status = Assessment.Status
+    assert workflow.MOVES == {
+        (Status.DRAFT, Status.SUBMITTED): "on_board", (Status.RETURNED, Status.SUBMITTED): "on_board",
+        (Status.SUBMITTED, Status.RETURNED): "reviews_it", (Status.SUBMITTED, Status.ACCEPTED): "reviews_it",
+    }
+
+
 # Evidence --------------------------------------------------------------------
 
 
@@ -354,14 +408,14 @@ def test_evidence_changes_only_while_editable(board_member, pct, draft):
     other = workflow.start_assessment(pct=pct, cycle=draft.cycle, user=board_member, focus="Other")
 
     with pytest.raises(workflow.WorkflowError, match="another assessment"):
-        workflow.delete_evidence(assessment=other, reference=reference)
+        workflow.delete_evidence(assessment=other, user=board_member, reference=reference)
     fill(draft)
     workflow.submit(assessment=draft, user=board_member)
     with pytest.raises(workflow.WorkflowError):
         workflow.add_evidence(assessment=draft, user=board_member, evidence_item_id=item.pk,
                               title="Late")
     with pytest.raises(workflow.WorkflowError):
-        workflow.delete_evidence(assessment=draft, reference=reference)
+        workflow.delete_evidence(assessment=draft, user=board_member, reference=reference)
     assert draft.evidence_references.get() == reference
 
 

@@ -390,17 +390,18 @@ def test_an_answer_change_is_in_the_history_and_the_activity_log(client, board_m
     assert log.count("Question 6: answer") == 2
 
 
-def test_save_makes_at_most_six_queries(client, board_member, draft, django_assert_num_queries):
+def test_save_makes_at_most_nine_queries(client, board_member, draft, django_assert_num_queries):
     client.force_login(board_member)
-    # session, user, the locked assessment with the access check, the answer
-    # with its progress counts, the update, the history insert; and the
-    # savepoint of the view's transaction (inside the test's own) and its release
-    with django_assert_num_queries(8) as captured:
+    # session, user, membership, the assessment (the grant), the answer; in the
+    # service: the answer and its assessment locked and re-read, the update,
+    # the history insert; then the progress counts. And the savepoint of the
+    # service's transaction (inside the test's own) and its release.
+    with django_assert_num_queries(11) as captured:
         response = save(client, draft, 8, value="yes")
     assert response.status_code == 200
     work = [q for q in captured.captured_queries
             if not q["sql"].upper().startswith(TRANSACTION_CONTROL)]
-    assert len(work) == 6
+    assert len(work) == 9
     assert '<span id="progress-total" hx-swap-oob="true">1</span>' in response.text
 
 
