@@ -5,6 +5,8 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests.factories import PASSWORD  # noqa: F401 (the tests sign in with it)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
 
 
@@ -29,56 +31,47 @@ def _test_settings(settings):
     }
 
 
-PASSWORD = "correct horse battery staple"
-
-
 def make_person(username: str, organisation=None, role: str = "", **extra):
-    from django.contrib.auth import get_user_model
+    from tests.factories import PersonFactory
 
-    from assessments.models import Membership
-
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=username.title(), **extra
-    )
-    if organisation is not None:
-        Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+    return PersonFactory(username=username, membership__organisation=organisation, membership__role=role,
+                         **extra)
 
 
 @pytest.fixture
 def sha(db):
-    from assessments.models import Organisation
+    from tests.factories import ShaFactory
 
-    return Organisation.objects.create(code="Q30", name="North East SHA", kind="sha")
+    return ShaFactory(code="Q30", name="North East SHA")
 
 
 @pytest.fixture
 def other_sha(db):
-    from assessments.models import Organisation
+    from tests.factories import ShaFactory
 
-    return Organisation.objects.create(code="Q36", name="London SHA", kind="sha")
+    return ShaFactory(code="Q36", name="London SHA")
 
 
 @pytest.fixture
 def pct(sha):
-    from assessments.models import Organisation
+    from tests.factories import PctFactory
 
-    return Organisation.objects.create(code="5D8", name="North Tyneside PCT", kind="pct", sha=sha)
+    return PctFactory(code="5D8", name="North Tyneside PCT", sha=sha)
 
 
 @pytest.fixture
 def sibling_pct(sha):
     """Another PCT of the same SHA."""
-    from assessments.models import Organisation
+    from tests.factories import PctFactory
 
-    return Organisation.objects.create(code="5KF", name="Sunderland PCT", kind="pct", sha=sha)
+    return PctFactory(code="5KF", name="Sunderland PCT", sha=sha)
 
 
 @pytest.fixture
 def other_sha_pct(other_sha):
-    from assessments.models import Organisation
+    from tests.factories import PctFactory
 
-    return Organisation.objects.create(code="5K5", name="Brent PCT", kind="pct", sha=other_sha)
+    return PctFactory(code="5K5", name="Brent PCT", sha=other_sha)
 
 
 @pytest.fixture
@@ -112,9 +105,9 @@ def admin_user(db):
 
 @pytest.fixture
 def cycle(db):
-    from assessments.models import Cycle
+    from tests.factories import CycleFactory
 
-    return Cycle.objects.create(start_year=2008)
+    return CycleFactory(start_year=2008)
 
 
 @pytest.fixture

@@ -1,66 +1,104 @@
-"""Every URL pattern × every persona × GET and POST, with the status each must get.
+"""Every URL pattern × every persona × GET and POST, and for the pages of one
+assessment, × each of its four statuses: the status each must get.
 
-A URL pattern without a row here fails the suite, so no page ships unchecked.
-The assessment under test is submitted: its PCT can read it but no longer
-change it, its SHA's reviewer can act on it.
+A URL pattern without a rule here fails the suite, so no page ships
+unchecked. POSTs send valid data, so a write that is allowed succeeds (302)
+and one that is not is refused for the right reason: 404 for outsiders, 403
+for a role that may only read, 409 for a status that allows no change.
+
+The people and the four assessments are made once for the module (outside
+the tests' transactions); each request's changes are rolled back.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments import workflow
-from tests.conftest import fill
+from assessments.models import Answer, Assessment, Cycle, Organisation
+from tests.factories import CycleFactory, PctFactory, PersonFactory, ShaFactory, assessment_in
 
 PERSONAS = ["anonymous", "board_member", "other_board_member", "reviewer", "other_reviewer", "admin_user"]
-
-# name: (GET statuses, POST statuses), one per persona in PERSONAS order.
+STATES = ["draft", "submitted", "returned", "accepted"]
 LOGIN = 302
-OWN = (LOGIN, 200, 404, 200, 404, 200)           # readable by the PCT, its SHA's reviewer, admins
-NOT_GET = (LOGIN, 405, 405, 405, 405, 405)
-NOT_POST = (LOGIN, 405, 405, 405, 405, 405)
-ANSWERING = (LOGIN, 409, 404, 403, 404, 403)      # the PCT may write, but it is submitted now
-REVIEWING = (LOGIN, 403, 404, None, 404, 403)     # None: the reviewer's own status, below
-NAMED = (LOGIN, 404, 404, 200, 200, 200)          # comparisons that name other PCTs
-EVERYONE = (LOGIN, 200, 200, 200, 200, 200)
 
+# One status per persona, in PERSONAS order.
+EVERYONE = (LOGIN, 200, 200, 200, 200, 200)
+NOT_THIS_METHOD = (LOGIN, 405, 405, 405, 405, 405)
+NAMED = (LOGIN, 404, 404, 200, 200, 200)  # comparisons that name other PCTs
+
+# The pages of one assessment: {state: statuses}. A draft is the PCT's alone.
+SEEN = {"draft": (LOGIN, 200, 404, 404, 404, 200), **dict.fromkeys(STATES[1:], (LOGIN, 200, 404, 200, 404, 200))}
+
+
+def answering(done: int, invalid: bool = False) -> dict:
+    """A write by the PCT's board: allowed while a draft or returned."""
+    outcome = 400 if invalid else done
+    return {
+        "draft": (LOGIN, outcome, 404, 404, 404, 403),
+        "submitted": (LOGIN, 409, 404, 403, 404, 403),
+        "returned": (LOGIN, outcome, 404, 403, 404, 403),
+        "accepted": (LOGIN, 409, 404, 403, 404, 403),
+    }
+
+
+# A decision by the SHA's reviewer: allowed while submitted.
+REVIEWING = {
+    "draft": (LOGIN, 403, 404, 404, 404, 403),
+    "submitted": (LOGIN, 403, 404, 302, 404, 403),
+    "returned": (LOGIN, 403, 404, 409, 404, 403),
+    "accepted": (LOGIN, 403, 404, 409, 404, 403),
+}
+REVIEW_PAGE = {"draft": REVIEWING["draft"], **dict.fromkeys(STATES[1:], (LOGIN, 403, 404, 200, 404, 403))}
+NOT_POST = dict.fromkeys(STATES, NOT_THIS_METHOD)
+NOT_GET = NOT_POST
+
+
+def answer_data(number: int = 1) -> dict:
+    return {f"q{number}-value": "yes", f"q{number}-action": "", f"q{number}-owner": "",
+            f"q{number}-due_date": "", f"q{number}-action_status": "open", f"q{number}-version": 0}
+
+
+# name: (GET rule, POST rule, POST data). A rule is a statuses tuple, or
+# {state: statuses} for the pages of one assessment.
 RULES = {
-    "home": ((LOGIN, 302, 302, 302, 302, 302), (LOGIN, 405, 405, 405, 405, 405)),
-    "login": ((200,) * 6, (200,) * 6),  # a POST without credentials shows the form's errors
-    "logout": ((405,) * 6, (302,) * 6),
-    "password_change": (EVERYONE, (LOGIN, 200, 200, 200, 200, 200)),
-    "password_change_done": (EVERYONE, NOT_POST),
-    "health": ((200,) * 6, (405,) * 6),
-    "competencies:index": (EVERYONE, NOT_POST),
-    "competencies:detail": (EVERYONE, NOT_POST),
-    "competencies:checklist": (EVERYONE, NOT_POST),
-    "assessments:list": (EVERYONE, NOT_POST),
-    "assessments:start": (NOT_GET, (LOGIN, 400, 400, 403, 403, 403)),
-    "assessments:detail": (OWN, NOT_POST),
-    "assessments:answer": (OWN, NOT_POST),
-    "assessments:save_answer": (NOT_GET, ANSWERING),
-    "assessments:save_section": (NOT_GET, ANSWERING),
-    "assessments:submit": (NOT_GET, ANSWERING),
-    "assessments:review": (REVIEWING[:3] + (200,) + REVIEWING[4:], NOT_POST),
-    "assessments:record_review": (NOT_GET, REVIEWING[:3] + (400,) + REVIEWING[4:]),
-    "assessments:return": (NOT_GET, REVIEWING[:3] + (400,) + REVIEWING[4:]),
-    "assessments:accept": (NOT_GET, REVIEWING[:3] + (302,) + REVIEWING[4:]),
-    "assessments:evidence": (OWN, NOT_POST),
-    "assessments:add_evidence": (NOT_GET, ANSWERING),
-    "assessments:delete_evidence": (NOT_GET, ANSWERING),
-    "assessments:activity": (OWN, NOT_POST),
-    "reports:assessment": (OWN, NOT_POST),
-    "reports:pdf": (OWN, NOT_POST),
-    "compare:matrix": (EVERYONE, NOT_POST),
-    "compare:trends": (NAMED, NOT_POST),
-    "compare:questions": (NAMED, NOT_POST),
-    "compare:question": (NAMED, NOT_POST),
-    "compare:export_matrix": (NAMED, NOT_POST),
-    "compare:export_answers": (NAMED, NOT_POST),
-    "compare:export_actions": (NAMED, NOT_POST),
+    "home": ((LOGIN, 302, 302, 302, 302, 302), NOT_THIS_METHOD, {}),
+    "login": ((200,) * 6, (200,) * 6, {}),  # a POST without credentials shows the form's errors
+    "logout": ((405,) * 6, (302,) * 6, {}),
+    "password_change": (EVERYONE, EVERYONE, {}),
+    "password_change_done": (EVERYONE, NOT_THIS_METHOD, {}),
+    "health": ((200,) * 6, (405,) * 6, {}),
+    "competencies:index": (EVERYONE, NOT_THIS_METHOD, {}),
+    "competencies:detail": (EVERYONE, NOT_THIS_METHOD, {}),
+    "competencies:checklist": (EVERYONE, NOT_THIS_METHOD, {}),
+    "assessments:list": (EVERYONE, NOT_THIS_METHOD, {}),
+    # A board member's PCT already has an assessment for the cycle with no focus.
+    "assessments:start": (NOT_THIS_METHOD, (LOGIN, 400, 400, 403, 403, 403), {"start_from": "empty"}),
+    "assessments:detail": (SEEN, NOT_POST, {}),
+    "assessments:answer": (SEEN, NOT_POST, {}),
+    "assessments:save_answer": (NOT_GET, answering(302), answer_data()),
+    "assessments:save_section": (NOT_GET, answering(302, invalid=True), {}),
+    "assessments:submit": (NOT_GET, answering(302), {}),
+    "assessments:review": (REVIEW_PAGE, NOT_POST, {}),
+    "assessments:record_review": (NOT_GET, REVIEWING, {"c1-level": "2", "c1-reason": "Thin evidence"}),
+    "assessments:return": (NOT_GET, REVIEWING, {"return-comment": "Look again at question 3."}),
+    "assessments:accept": (NOT_GET, REVIEWING, {"accept-comment": ""}),
+    "assessments:evidence": (SEEN, NOT_POST, {}),
+    "assessments:add_evidence": (NOT_GET, answering(302), {"evidence_item": 102, "title": "Board minutes"}),
+    "assessments:delete_evidence": (NOT_GET, answering(302), {}),
+    "assessments:activity": (SEEN, NOT_POST, {}),
+    "reports:assessment": (SEEN, NOT_POST, {}),
+    "reports:pdf": (SEEN, NOT_POST, {}),
+    "compare:matrix": (EVERYONE, NOT_THIS_METHOD, {}),
+    "compare:trends": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:questions": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:question": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:export_matrix": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:export_answers": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:export_actions": (NAMED, NOT_THIS_METHOD, {}),
 }
 # Every page of the Django admin: staff only; everyone else is sent to its login.
-ADMIN = ((LOGIN, 302, 302, 302, 302, 200), (LOGIN, 302, 302, 302, 302, None))
+ADMIN = (LOGIN, 302, 302, 302, 302, 200)
 
 
 def patterns(resolver: URLResolver | None = None, namespace: str = ""):
@@ -78,67 +116,98 @@ def test_every_url_pattern_has_a_rule():
     assert not unchecked, f"URL patterns with no access rule: {unchecked}"
 
 
-@pytest.fixture
-def world(db, board_member, other_board_member, reviewer, other_reviewer, admin_user, draft):
-    fill(draft)
-    reference = workflow.add_evidence(assessment=draft, user=board_member, evidence_item_id=101,
-                                      title="Minutes")
-    assert workflow.submit(assessment=draft, user=board_member) == []
-    return {"pk": draft.pk, "number": 1, "reference_pk": reference.pk, "fmt": "csv"}
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The personas, and one assessment of their PCT in each status (told
+    apart by their focus, since a PCT has one assessment a cycle per focus)."""
+    with django_db_blocker.unblock():
+        sha, other_sha = ShaFactory(code="QM1"), ShaFactory(code="QM2")
+        pct = PctFactory(code="5M1", sha=sha)
+        people = {
+            "board_member": PersonFactory(username="m.board", membership__organisation=pct,
+                                          membership__role="board_member"),
+            "other_board_member": PersonFactory(username="m.other.board",
+                                                membership__organisation=PctFactory(code="5M2", sha=sha),
+                                                membership__role="board_member"),
+            "reviewer": PersonFactory(username="m.reviewer", membership__organisation=sha,
+                                      membership__role="reviewer"),
+            "other_reviewer": PersonFactory(username="m.other.reviewer", membership__organisation=other_sha,
+                                            membership__role="reviewer"),
+            "admin_user": PersonFactory(username="m.admin", is_staff=True, is_superuser=True),
+        }
+        cycle = CycleFactory(start_year=2008)
+        assessments = {
+            state: assessment_in(state, pct=pct, cycle=cycle, board=people["board_member"],
+                                 reviewer=people["reviewer"], focus="" if state == "draft" else state)
+            for state in STATES
+        }
+        yield {"people": {name: user.pk for name, user in people.items()}, "assessments": assessments}
+        answers = Answer.objects.filter(assessment__in=assessments.values())
+        Answer.history.filter(id__in=answers.values("pk")).delete()
+        Assessment.objects.filter(pk__in=[a.pk for a in assessments.values()]).delete()
+        get_user_model().objects.filter(pk__in=[user.pk for user in people.values()]).delete()
+        Organisation.objects.filter(code__in=["5M1", "5M2"]).delete()
+        Organisation.objects.filter(code__in=["QM1", "QM2"]).delete()
+        Cycle.objects.filter(pk=cycle.pk).delete()
 
 
-def url_for(name: str, world: dict) -> str:
-    from django.urls import reverse
-
+def url_for(name: str, assessment: Assessment) -> str:
     pattern = dict(patterns())[name]
-    return reverse(name, kwargs={key: world[key] for key in pattern.converters}
-                   or {k: world[k] for k in pattern.regex.groupindex})
+    values = {"pk": assessment.pk, "number": 1, "fmt": "csv",
+              "reference_pk": assessment.evidence_references.values_list("pk", flat=True).first()}
+    names = pattern.converters or pattern.regex.groupindex
+    return reverse(name, kwargs={key: values[key] for key in names})
+
+
+def client_for(persona: str, world: dict) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(get_user_model().objects.get(pk=world["people"][persona]))
+    return client
 
 
 CASES = [
-    (name, method, index)
-    for name in RULES
-    for method in ("GET", "POST")
+    (name, method, state, index)
+    for name, (get_rule, post_rule, _) in RULES.items()
+    for method, rule in (("GET", get_rule), ("POST", post_rule))
+    for state in (STATES if isinstance(rule, dict) else ["submitted"])
     for index in range(len(PERSONAS))
 ]
 
 
-@pytest.mark.parametrize("name, method, index", CASES,
-                         ids=[f"{n}-{m}-{PERSONAS[i]}" for n, m, i in CASES])
-def test_access(request, world, name, method, index):
-    expected = RULES[name][method == "POST"][index]
-    persona = PERSONAS[index]
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-    url = url_for(name, world)
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "state", "index"), CASES,
+                         ids=[f"{n}-{m}-{s}-{PERSONAS[i]}" for n, m, s, i in CASES])
+def test_access(world, name, method, state, index):
+    get_rule, post_rule, data = RULES[name]
+    rule = get_rule if method == "GET" else post_rule
+    expected = (rule[state] if isinstance(rule, dict) else rule)[index]
+    client = client_for(PERSONAS[index], world)
+    url = url_for(name, world["assessments"][state])
 
-    response = client.get(url) if method == "GET" else client.post(url, {})
+    response = client.get(url) if method == "GET" else client.post(url, data)
 
-    assert response.status_code == expected, f"{method} {url} as {persona}"
+    assert response.status_code == expected, f"{method} {url} ({state}) as {PERSONAS[index]}"
+    if PERSONAS[index] == "anonymous" and expected == LOGIN:
+        assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["admin:index", "admin:competencies_question_changelist",
                                   "admin:assessments_assessment_changelist", "admin:auth_user_changelist"])
 @pytest.mark.parametrize("index", range(len(PERSONAS)))
-def test_admin_is_for_staff_only(request, world, name, index):
-    from django.urls import reverse
-
-    persona = PERSONAS[index]
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-
-    assert client.get(reverse(name)).status_code == ADMIN[0][index]
+def test_admin_is_for_staff_only(world, name, index):
+    assert client_for(PERSONAS[index], world).get(reverse(name)).status_code == ADMIN[index]
 
 
-def test_writes_without_a_csrf_token_are_refused(world, board_member):
-    from django.urls import reverse
-
+@pytest.mark.django_db
+def test_writes_without_a_csrf_token_are_refused(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(board_member)
+    client.force_login(get_user_model().objects.get(pk=world["people"]["board_member"]))
+    draft = world["assessments"]["draft"]
 
-    response = client.post(reverse("assessments:save_answer", args=[world["pk"], 1]), {"q1-value": "no"})
+    response = client.post(reverse("assessments:save_answer", args=[draft.pk, 1]), answer_data())
 
     assert response.status_code == 403
     assert "Your form expired" in response.text
+    assert draft.answers.get(question__number=1).version == 0

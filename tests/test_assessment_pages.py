@@ -4,7 +4,6 @@ assessment, the assessment page with its workflow, evidence and activity."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessments import workflow
@@ -23,83 +22,6 @@ def answer_data(number, version=0, value="yes"):
     return {f"q{number}-value": value, f"q{number}-action": "", f"q{number}-owner": "",
             f"q{number}-due_date": "", f"q{number}-action_status": "open",
             f"q{number}-version": version}
-
-
-# (url name, extra args, method, data); statuses by persona in PERSONAS order,
-# for a draft and for a submitted assessment.
-READ = ("GET", None)
-VIEWS = {
-    "detail": ((), *READ, (LOGIN, OK, 404, 404, 404, OK), (LOGIN, OK, 404, OK, 404, OK)),
-    "answer": ((), *READ, (LOGIN, OK, 404, 404, 404, OK), (LOGIN, OK, 404, OK, 404, OK)),
-    "evidence": ((), *READ, (LOGIN, OK, 404, 404, 404, OK), (LOGIN, OK, 404, OK, 404, OK)),
-    "activity": ((), *READ, (LOGIN, OK, 404, 404, 404, OK), (LOGIN, OK, 404, OK, 404, OK)),
-    "review": ((), *READ, (LOGIN, 403, 404, 404, 404, 403), (LOGIN, 403, 404, OK, 404, 403)),
-    "save_answer": ((1,), "POST", answer_data(1, value="no"),
-                    (LOGIN, MOVED, 404, 404, 404, 403), (LOGIN, 409, 404, 403, 404, 403)),
-    "save_section": ((1,), "POST", {},
-                     (LOGIN, 400, 404, 404, 404, 403), (LOGIN, 409, 404, 403, 404, 403)),
-    "submit": ((), "POST", {}, (LOGIN, 400, 404, 404, 404, 403), (LOGIN, 409, 404, 403, 404, 403)),
-    "add_evidence": ((), "POST", {"evidence_item": 101, "title": "Minutes"},
-                     (LOGIN, MOVED, 404, 404, 404, 403), (LOGIN, 409, 404, 403, 404, 403)),
-    "delete_evidence": (("reference",), "POST", {},
-                        (LOGIN, MOVED, 404, 404, 404, 403), (LOGIN, 409, 404, 403, 404, 403)),
-    "record_review": ((1,), "POST", {"c1-level": "2", "c1-reason": "Thin"},
-                      (LOGIN, 403, 404, 404, 404, 403), (LOGIN, 403, 404, MOVED, 404, 403)),
-    "return": ((), "POST", {"return-comment": "Look again"},
-               (LOGIN, 403, 404, 404, 404, 403), (LOGIN, 403, 404, MOVED, 404, 403)),
-    "accept": ((), "POST", {}, (LOGIN, 403, 404, 404, 404, 403), (LOGIN, 403, 404, MOVED, 404, 403)),
-}
-CASES = [(name, state, index) for name in VIEWS for state in ("draft", "submitted")
-         for index in range(len(PERSONAS))]
-
-
-@pytest.fixture
-def everyone(board_member, other_board_member, reviewer, other_reviewer, admin_user):
-    return {"board_member": board_member, "other_board_member": other_board_member,
-            "reviewer": reviewer, "other_reviewer": other_reviewer, "admin_user": admin_user}
-
-
-@pytest.mark.parametrize("name, state, index", CASES,
-                         ids=[f"{n}-{s}-{PERSONAS[i]}" for n, s, i in CASES])
-def test_access_per_persona(everyone, board_member, draft, name, state, index):
-    reference = workflow.add_evidence(assessment=draft, user=board_member,
-                                      evidence_item_id=101, title="Minutes")
-    if state == "submitted":
-        fill(draft)
-        assert workflow.submit(assessment=draft, user=board_member) == []
-    extra, method, data, *statuses = VIEWS[name]
-    args = [draft.pk, *(reference.pk if a == "reference" else a for a in extra)]
-    url = reverse(f"assessments:{name}", args=args)
-    client = Client()
-    if PERSONAS[index] != "anonymous":
-        client.force_login(everyone[PERSONAS[index]])
-
-    response = client.get(url) if method == "GET" else client.post(url, data)
-
-    expected = statuses[state == "submitted"][index]
-    assert response.status_code == expected
-    if PERSONAS[index] == "anonymous":
-        assert response["Location"].startswith(reverse("login") + "?next=")
-    if method == "POST" and PERSONAS[index] != "anonymous":
-        assert client.get(url).status_code in (405, 404, 403)
-
-
-@pytest.mark.parametrize("name, extra", [(n, v[0]) for n, v in VIEWS.items() if v[1] == "POST"])
-def test_post_only_views_refuse_get(client, board_member, reviewer, draft, name, extra):
-    client.force_login(board_member)
-    args = [draft.pk, *(1 if a == "reference" else a for a in extra)]
-
-    assert client.get(reverse(f"assessments:{name}", args=args)).status_code == 405
-
-
-def test_writes_need_a_csrf_token(board_member, draft):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(board_member)
-
-    response = client.post(reverse("assessments:save_answer", args=[draft.pk, 1]), answer_data(1))
-
-    assert response.status_code == 403
-    assert draft.answers.get(question__number=1).value == ""
 
 
 # The list and starting an assessment -------------------------------------------
