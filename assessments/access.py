@@ -63,11 +63,14 @@ class Grant:
 def decide(user, assessment: Assessment) -> Grant:
     """The grant of someone already known to see the assessment."""
     membership = membership_of(user)
-    role = membership.role if membership else None
+
+    def member_of(organisation_id: int | None, role: str) -> bool:
+        return membership is not None and membership.role == role and membership.organisation_id == organisation_id
+
     return Grant(
         assessment=assessment,
-        on_board=role == Membership.Role.BOARD_MEMBER and membership.organisation_id == assessment.pct_id,
-        reviews_it=role == Membership.Role.REVIEWER and membership.organisation_id == assessment.pct.sha_id,
+        on_board=member_of(assessment.pct_id, Membership.Role.BOARD_MEMBER),
+        reviews_it=member_of(assessment.pct.sha_id, Membership.Role.REVIEWER),
         admin=user.is_staff,
     )
 
@@ -143,6 +146,6 @@ def comparison_scope(user, sha_code: str | None = None) -> tuple[QuerySet[Organi
         membership.organisation_id if membership.role == Membership.Role.REVIEWER
         else membership.organisation.sha_id
     )
-    if sha_code and not Organisation.objects.filter(pk=sha_id, code=sha_code).exists():
+    if sha_code and not Organisation.objects.filter(pk=sha_id or 0, code=sha_code).exists():
         raise Http404("No such SHA.")
     return pcts.filter(sha_id=sha_id), membership.role == Membership.Role.REVIEWER

@@ -44,7 +44,9 @@ class StartAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Read the cycles once, for both rendering and "are there any?"
         # (iter(), or list() would first ask for their number: a COUNT query).
-        self.fields["cycle"].widget.choices = list(iter(self.fields["cycle"].choices))
+        cycle = self.fields["cycle"]
+        assert isinstance(cycle, forms.ModelChoiceField)
+        cycle.widget.choices = list(iter(cycle.iterator(cycle)))
 
     @property
     def has_cycles(self) -> bool:

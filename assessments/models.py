@@ -77,7 +77,7 @@ class Membership(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        expected = {
+        expected: dict[str, str] = {
             self.Role.BOARD_MEMBER: Organisation.Kind.PCT,
             self.Role.REVIEWER: Organisation.Kind.SHA,
         }

@@ -74,7 +74,7 @@ MOVES: dict[tuple[str, str], str] = {
     (Status.SUBMITTED, Status.RETURNED): REVIEWERS,
     (Status.SUBMITTED, Status.ACCEPTED): REVIEWERS,
 }
-REFUSED_MOVE = {
+REFUSED_MOVE: dict[str, str] = {
     Status.SUBMITTED: "This assessment is {status}.",
     Status.RETURNED: "Only a submitted assessment can be returned.",
     Status.ACCEPTED: "Only a submitted assessment can be accepted.",
@@ -95,7 +95,8 @@ def _lock(assessment: Assessment, user) -> access.Grant:
 
 
 ANSWER_FIELDS = ["value", "action", "owner", "due_date", "action_status"]
-SAVED_FIELDS = [*ANSWER_FIELDS, "carried_over", "version", "updated_by", "updated_at"]
+# What a save compares and sets, by attribute (the person saving as an id: no query).
+SAVED = [*ANSWER_FIELDS, "carried_over", "version", "updated_at", "updated_by_id"]
 
 
 def _lock_answer(answer: Answer, user) -> access.Grant:
@@ -103,11 +104,10 @@ def _lock_answer(answer: Answer, user) -> access.Grant:
     answer is brought up to date too, since it was read before the lock."""
     fresh = (
         Answer.objects.select_for_update(of=("self", "assessment")).select_related("assessment")
-        .only(*SAVED_FIELDS, "assessment__status").get(pk=answer.pk)
+        .only(*SAVED[:-1], "updated_by", "assessment__status").get(pk=answer.pk)
     )
-    for name in SAVED_FIELDS:
-        attname = Answer._meta.get_field(name).attname  # updated_by_id: no query for the person
-        setattr(answer, attname, getattr(fresh, attname))
+    for name in SAVED:
+        setattr(answer, name, getattr(fresh, name))
     answer.assessment.status = fresh.assessment.status
     return access.decide(user, answer.assessment)
 
@@ -201,7 +201,7 @@ def save_answer(*, answer: Answer, user, values: dict, version: int) -> SaveResu
         answer.carried_over = False  # confirmed or changed by a person now
         answer.version = version + 1
         answer.updated_by = user
-        answer._history_user = user
+        setattr(answer, "_history_user", user)  # noqa: B010 (what simple-history records as the author)
         answer.save()
     return SaveResult(answer=answer, changed=True)
 
