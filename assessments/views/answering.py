@@ -36,7 +36,19 @@ def render_answer_page(request, grant: access.Grant, *, forms=None, status=200) 
         "total": sum(len(s.questions_here) for t in themes for s in t.sections),
         "editable": grant.may_answer,
         "invalid_forms": invalid, "conflicts": sum(1 for f in invalid if f.conflict),
+        "answer_errors": [error for form in invalid for error in _errors_of(form)],
     }, status=status)
+
+
+def _errors_of(form: AnswerForm) -> list[dict]:
+    """A question's errors for the error summary, each linked to its field."""
+    number = form.answer.question.number
+    errors = []
+    for field, messages_ in form.errors.items():
+        anchor = {"__all__": f"q{number}", "version": f"q{number}", "value": f"id_{form.prefix}-value_0"}.get(
+            field, f"id_{form.prefix}-{field}")
+        errors += [{"anchor": f"#{anchor}", "message": f"Question {number}: {message}"} for message in messages_]
+    return errors
 
 
 def _answer(assessment: Assessment, number: int) -> Answer:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
@@ -103,4 +104,9 @@ def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> Htt
         "last_return": returned[-1] if returned and assessment.status == Assessment.Status.RETURNED else None,
         "evidence": assessment.evidence_references.select_related("evidence_item__competency", "created_by"),
         "gaps": gaps,
+        "gap_errors": [
+            {"anchor": reverse("assessments:answer", args=[assessment.pk]) + f"#q{gap.question.number}",
+             "message": f"Question {gap.question.number}: {gap.problem}"}
+            for gap in gaps or []
+        ],
     }, status=status)

@@ -47,3 +47,17 @@ def nhsuk_anchor(field) -> str:
     if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{field.auto_id}_0"
     return field.id_for_label
+
+
+@register.filter
+def form_errors(form) -> list[dict]:
+    """A form's errors for the error summary: each field's linked to the field,
+    the form's own and hidden fields' without a link."""
+    if form is None:
+        return []
+    errors = [{"anchor": "", "message": error} for error in form.non_field_errors()]
+    for field in form.visible_fields():
+        errors += [{"anchor": f"#{nhsuk_anchor(field)}", "message": error} for error in field.errors]
+    for field in form.hidden_fields():
+        errors += [{"anchor": "", "message": f"{field.label}: {error}"} for error in field.errors]
+    return errors
