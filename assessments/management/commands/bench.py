@@ -145,16 +145,17 @@ def build_context(*, national: bool, quick: bool, repeat: int) -> BenchContext:
     """
     from django.contrib.auth import get_user_model
 
-    from assessments import demo
+    from devtools.demo.demo_set import benchmark_assessments, seed
+    from devtools.demo.national import seed_national
 
     call_command("load_framework", verbosity=0)
-    demo.seed(log=lambda line: None)
+    seed(log=lambda line: None)
     if national:
-        demo.seed_national(log=lambda line: None)
+        seed_national(log=lambda line: None)
     users = get_user_model().objects.select_related("membership__organisation").in_bulk(
         [BOARD_MEMBER, REVIEWER, ADMIN], field_name="username"
     )
-    assessment, draft = demo.benchmark_assessments(
+    assessment, draft = benchmark_assessments(
         board_member=users[BOARD_MEMBER], reviewer=users[REVIEWER]
     )
     return BenchContext(
