@@ -6,7 +6,7 @@ creates a fresh database (``connection.creation.create_test_db``: in memory
 for SQLite; ``bench_<name>`` on PostgreSQL, so that a test run's ``test_<name>``
 is left alone), migrates it, loads the framework and the demo set, and, unless
 ``--no-national`` or ``--quick``, England's scale (10 SHAs, 152 PCTs, three
-cycles: about 51,000 answers, a few seconds to seed). It destroys the database
+cycles: about 51,000 answers, a minute or so to seed). It destroys the database
 at the end, whatever happens. Pages are requested in-process with Django's
 test client and the configured settings, except that DEBUG is off (as in
 production), static files are not hashed (nothing was collected) and plain

@@ -203,25 +203,22 @@ def write_answers(fields_by_pk: dict[int, dict]) -> None:
     them (confirmed, the version raised) but without a history entry each.
 
     ``workflow.save_answer`` saves one answer at a time, too slow for
-    thousands. Here each field's value is set on all the answers that take it
-    at once, a few hundred pks a statement: the 51,000 answers of England's
-    scale take some four hundred short UPDATEs, where ``bulk_update`` would
-    build a CASE per row and field.
+    thousands. Here the answers that take the same fields are updated
+    together, a few hundred pks a statement, so each row is written once:
+    England's 49,000 new answers take some 4,800 short UPDATEs, where
+    ``bulk_update`` would build a CASE per row and field. (An UPDATE per
+    field and value would take a tenth of the statements but write every
+    row seven times, which costs PostgreSQL more.)
     """
-    pks_by_value: dict[tuple[str, object], list[int]] = defaultdict(list)
+    pks_by_fields: dict[tuple, list[int]] = defaultdict(list)
     for pk, fields in fields_by_pk.items():
-        for name, value in fields.items():
-            pks_by_value[name, value].append(pk)
-    for (name, value), pks in pks_by_value.items():
-        for chunk in _chunks(pks):
-            Answer.objects.filter(pk__in=chunk).update(**{name: value})
+        pks_by_fields[tuple(fields.items())].append(pk)
     now = timezone.now()
-    for chunk in _chunks(list(fields_by_pk)):
-        Answer.objects.filter(pk__in=chunk).update(carried_over=False, version=F("version") + 1, updated_at=now)
-
-
-def _chunks(pks: list[int]) -> list[list[int]]:
-    return [pks[start:start + PKS_PER_STATEMENT] for start in range(0, len(pks), PKS_PER_STATEMENT)]
+    for fields, pks in pks_by_fields.items():
+        for start in range(0, len(pks), PKS_PER_STATEMENT):
+            Answer.objects.filter(pk__in=pks[start:start + PKS_PER_STATEMENT]).update(
+                **dict(fields), carried_over=False, version=F("version") + 1, updated_at=now
+            )
 
 
 def add_evidence(assessment: Assessment, *, user: AbstractUser, count: int) -> None:

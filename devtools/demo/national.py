@@ -9,16 +9,14 @@ import random
 from collections.abc import Callable
 
 from django.db import transaction
-from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Transition
+from assessments import workflow
+from assessments.models import Assessment
 
-from .answers import planned_answers, require_framework
+from .answers import answer_fields, require_framework, write_answers
 from .demo_set import DEMO_STRENGTH
 from .england import all_pcts, ensure_cycles, ensure_organisations
 from .tally import Tally
-
-Status = Assessment.Status
 
 NATIONAL_YEARS = (2007, 2008, 2009)
 
@@ -34,14 +32,13 @@ def seed_national(*, log: Callable[[str], None] = print) -> Tally:
     """Every SHA and PCT of England, three cycles, and a submitted assessment
     for every PCT and cycle that has none yet (the demo set's are kept).
 
-    Written with bulk inserts, to take seconds rather than minutes: about
-    51,000 answers. The rows are those ``start_assessment`` and ``submit``
-    would write: an answer per question, every "No" with an action, owner
-    and due date (so nothing would stop submission), the question's wording
-    frozen in ``question_text`` (``submit``'s ``_with_wording_frozen`` does
-    this one query per assessment, too slow for 450 of them), and the
-    started and submitted transitions. Nobody in these PCTs has a login, so
-    the transitions have no author.
+    Each assessment is started and submitted by the workflow, as the site's
+    own are, so it holds what the services write: the answers with their
+    first history entry, the transitions, the frozen wording. Only the
+    answering is done in bulk, where the workflow has no bulk path
+    (``save_answer`` saves one answer at a time; these are about 49,000):
+    every answer of every new assessment at once, between the starts and
+    the submissions. Nobody in these PCTs has a login, so nobody is the author.
     """
     questions = require_framework()
     tally = Tally()
@@ -50,33 +47,22 @@ def seed_national(*, log: Callable[[str], None] = print) -> Tally:
     existing = set(
         Assessment.objects.filter(focus="", cycle__in=cycles.values()).values_list("pct_id", "cycle_id")
     )
-    pcts = [(code, organisations[code]) for code, _, _ in all_pcts()]
+    pcts = [organisations[code] for code, _, _ in all_pcts()]
     new = [
-        Assessment(pct=pct, cycle=cycle, status=Status.SUBMITTED)
-        for code, pct in pcts for cycle in cycles.values() if (pct.pk, cycle.pk) not in existing
+        workflow.start_assessment(pct=pct, cycle=cycle, user=None)
+        for pct in pcts for cycle in cycles.values() if (pct.pk, cycle.pk) not in existing
     ]
     tally.add("Assessments", False, len(pcts) * len(cycles) - len(new))
     tally.add("Assessments", True, len(new))
-    now = timezone.now()
+    fields_by_pk = {}
     for assessment in new:
-        assessment.submitted_at = now
-    Assessment.objects.bulk_create(new, batch_size=500)
-    answers, transitions = [], []
+        fields_by_pk.update(answer_fields(assessment, strength=national_strength(assessment.pct.code),
+                                          questions=questions, users=[None]))
+    write_answers(fields_by_pk)
     for assessment in new:
-        code = assessment.pct.code
-        planned = planned_answers(code=code, year=assessment.cycle.start_year, focus="",
-                                  strength=national_strength(code), questions=questions)
-        answers.extend(
-            Answer(assessment=assessment, question_id=q.pk, question_text=q.text, version=1,
-                   **planned[q.number])
-            for q in questions
-        )
-        transitions.append(Transition(assessment=assessment, from_status=Status.DRAFT,
-                                      to_status=Status.DRAFT, comment="Started."))
-        transitions.append(Transition(assessment=assessment, from_status=Status.DRAFT,
-                                      to_status=Status.SUBMITTED))
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    Transition.objects.bulk_create(transitions, batch_size=2000)
+        gaps = workflow.submit(assessment=assessment, user=None)
+        if gaps:
+            raise RuntimeError(f"{assessment} cannot be submitted: {gaps[0].problem}")
     for line in tally.lines():
         log(line)
     return tally

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--national", action=argparse.BooleanOptionalAction, default=None,
-            help="Seed England's scale (152 PCTs, a few seconds): on by default, off with --quick. "
+            help="Seed England's scale (152 PCTs, about a minute): on by default, off with --quick. "
                  "Figures comparing PCTs need it.",
         )
         parser.add_argument(
