@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from assessments.management.commands import bench
+from devtools import bench
+from devtools.management.commands import bench as bench_command
 
 FIGURE = re.compile(r"[a-z_]+: [0-9.]+( \S+)?")
 ASSESSMENT_FIGURES = {"answer_page_queries", "answer_page_s", "answer_page_ratio", "answer_save_queries",
@@ -83,14 +84,14 @@ def test_a_failing_figure_is_reported_and_the_others_still_run(monkeypatch):
     assert out.getvalue().splitlines() == ["first_s: 0.0123 s", "last_queries: 7 queries", "early_ratio: 1.50"]
     errors = err.getvalue().splitlines()
     assert errors[0] == "broken_ratio: error ZeroDivisionError: division by zero"
-    assert errors[1] == ("dies: error in dies.benchmarks, after early_ratio: "
+    assert errors[1] == ("dies: error in devtools.benchmarks.dies, after early_ratio: "
                          "RuntimeError: the page is not there yet")
-    assert errors[2].startswith("missing: error importing missing.benchmarks: ImportError")
+    assert errors[2].startswith("missing: error importing devtools.benchmarks.missing: ImportError")
 
 
 def test_the_command_exits_non_zero_when_a_figure_fails(monkeypatch):
-    monkeypatch.setattr(bench, "throwaway_database", lambda **kwargs: nullcontext())
-    monkeypatch.setattr(bench, "measure", lambda **kwargs: 1)
+    monkeypatch.setattr(bench_command, "throwaway_database", lambda **kwargs: nullcontext())
+    monkeypatch.setattr(bench_command, "measure", lambda **kwargs: 1)
 
     with pytest.raises(CommandError, match="1 figure"):
         call_command("bench", "--quick", stdout=StringIO(), stderr=StringIO())
@@ -99,6 +100,12 @@ def test_the_command_exits_non_zero_when_a_figure_fails(monkeypatch):
 def test_unknown_apps_are_refused():
     with pytest.raises(CommandError, match="No app called nonsense"):
         call_command("bench", "--only", "nonsense")
+
+
+def test_the_product_is_measured_not_the_tooling():
+    apps = "the apps are competencies, assessments, reports"
+    with pytest.raises(CommandError, match=f"No app called devtools here; {apps}"):
+        call_command("bench", "--only", "devtools")
 
 
 @pytest.mark.parametrize(("value", "unit", "text"), [

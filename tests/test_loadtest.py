@@ -1,4 +1,16 @@
-from assessments.management.commands.loadtest import parse_wrk
+"""``loadtest``: its database preparation, its wrk script, and the reading of wrk's output."""
+
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from devtools.loadtest import wrk
+from devtools.loadtest.prepare import logins
 
 WRK_OUTPUT = """\
 Running 30s test @ http://127.0.0.1:40123/
@@ -19,7 +31,7 @@ Transfer/sec:      6.66MB
 
 
 def test_wrk_output_becomes_bench_style_figures():
-    assert parse_wrk(WRK_OUTPUT) == [
+    assert wrk.parse(WRK_OUTPUT) == [
         ("load_rps", "260.9", "req/s"),
         ("load_p50_ms", "58.3", "ms"),
         ("load_p99_ms", "150.2", "ms"),
@@ -33,7 +45,57 @@ def test_socket_errors_count_as_errors_and_seconds_are_converted():
         "  Socket errors: connect 0, read 2, write 0, timeout 1\n",
     )
 
-    figures = {name: value for name, value, _ in parse_wrk(output)}
+    figures = {name: value for name, value, _ in wrk.parse(output)}
 
     assert figures["load_p99_ms"] == "1200.0"
     assert figures["load_errors"] == "3"
+
+
+@pytest.mark.django_db
+def test_the_prepared_logins_open_the_pages_it_loads(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+    pk, board_session, admin_session = logins()
+
+    client = Client()
+    for path, session in [(f"/assessments/{pk}/answers/", board_session),
+                          (f"/reports/assessments/{pk}/", board_session),
+                          ("/compare/", admin_session)]:
+        client.cookies["sessionid"] = session
+        assert client.get(path).status_code == 200, path
+    logins()  # again: new sessions for the same logins
+    assert get_user_model().objects.filter(username__startswith="load.").count() == 2
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers every GET with 200 and notes its path and cookie."""
+
+    seen: set[tuple[str, str]] = set()
+
+    def do_GET(self) -> None:
+        self.seen.add((self.path, self.headers.get("Cookie", "")))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format, *args) -> None:
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (bin/install --dev installs it)")
+def test_wrk_requests_every_target_with_its_session():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        output = wrk.run(base, [("/answers/", "board-session"), ("/compare/", "admin-session")],
+                         seconds=1, connections=2)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert Recorder.seen == {("/answers/", "sessionid=board-session"), ("/compare/", "sessionid=admin-session")}
+    figures = {name: value for name, value, _ in wrk.parse(output)}
+    assert figures["load_errors"] == "0" and float(figures["load_rps"]) > 0

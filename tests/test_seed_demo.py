@@ -1,14 +1,15 @@
 """``seed_demo``: the demo set, its logins, idempotence, and England's scale."""
 
 import datetime
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from assessments import demo, workflow
+from assessments import workflow
 from assessments.models import (
     Answer,
     Assessment,
@@ -20,6 +21,9 @@ from assessments.models import (
     Transition,
 )
 from competencies.models import Question
+from devtools.demo.answers import planned_answers, require_framework
+from devtools.demo.demo_set import PLAN
+from devtools.demo.people import DEMO_PASSWORD, PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +52,7 @@ def test_seeding_twice_creates_nothing_more(seeded):
     call_command("seed_demo", stdout=out)
 
     assert counts() == first
-    assert first["Assessment"] == len(demo.PLAN)
+    assert first["Assessment"] == len(PLAN)
     assert "Assessments: 16 created, 0 already there" in seeded
     assert "Assessments: 0 created, 16 already there" in out.getvalue()
     assert "Logins: 0 created, 12 already there" in out.getvalue()
@@ -84,13 +88,13 @@ def test_every_role_has_a_login_with_the_shared_password(seeded):
     assert roles["board.newcastle"] == ("board_member", "5D7")
     assert roles["reviewer.northeast"] == ("reviewer", "Q30")
     assert roles["reviewer.london"] == ("reviewer", "Q36")
-    for user in User.objects.filter(username__in=[p.username for p in demo.PEOPLE]):
-        assert user.check_password(demo.DEMO_PASSWORD), user.username
+    for user in User.objects.filter(username__in=[p.username for p in PEOPLE]):
+        assert user.check_password(DEMO_PASSWORD), user.username
     # The table at the end: username, role, organisation, password.
     rows = [line.split() for line in seeded.splitlines()]
     assert ["reviewer.northeast", "Reviewer", "North", "East", "Strategic", "Health", "Authority",
-            demo.DEMO_PASSWORD] in rows
-    assert ["admin", "Administrator", "–", demo.DEMO_PASSWORD] in rows
+            DEMO_PASSWORD] in rows
+    assert ["admin", "Administrator", "–", DEMO_PASSWORD] in rows
 
 
 def test_the_table_says_when_a_password_was_changed(seeded):
@@ -102,7 +106,7 @@ def test_the_table_says_when_a_password_was_changed(seeded):
     call_command("seed_demo", stdout=out)
 
     line = next(line for line in out.getvalue().splitlines() if line.startswith("board.newcastle "))
-    assert "(changed since seeding)" in line and demo.DEMO_PASSWORD not in line
+    assert "(changed since seeding)" in line and DEMO_PASSWORD not in line
     assert user.check_password("a private passphrase of her own")
 
 
@@ -150,7 +154,7 @@ def test_the_workflow_left_its_trail(seeded):
         assert all(r.reason for r in assessment.reviews.all())
     for assessment in Assessment.objects.filter(status__in=["returned", "accepted"]):
         assert assessment.reviews.count() == 11
-    assert EvidenceReference.objects.values("assessment").distinct().count() == len(demo.PLAN)
+    assert EvidenceReference.objects.values("assessment").distinct().count() == len(PLAN)
 
 
 def test_one_2009_assessment_carried_over_and_one_with_a_focus(seeded):
@@ -171,10 +175,10 @@ def test_drafts_are_part_way_through(seeded):
 
 
 def test_the_same_pct_answers_the_same_way_every_time():
-    questions = demo.checklist()
-    first = demo.planned_answers(code="5D7", year=2008, focus="", strength=0.6, questions=questions)
-    again = demo.planned_answers(code="5D7", year=2008, focus="", strength=0.6, questions=questions)
-    later = demo.planned_answers(code="5D7", year=2009, focus="", strength=0.6, questions=questions)
+    questions = require_framework()
+    first = planned_answers(code="5D7", year=2008, focus="", strength=0.6, questions=questions)
+    again = planned_answers(code="5D7", year=2008, focus="", strength=0.6, questions=questions)
+    later = planned_answers(code="5D7", year=2009, focus="", strength=0.6, questions=questions)
 
     assert first == again
     # A year on, the PCT has improved: its Yes answers stay Yes, some No answers become Yes.
@@ -217,7 +221,7 @@ def test_national_scale_england(settings):
     whole = Assessment.objects.filter(focus="")
     assert whole.count() == 152 * 3  # every PCT, every cycle
     demo_set = Q()
-    for planned in demo.PLAN:
+    for planned in PLAN:
         demo_set |= Q(pct__code=planned.pct, cycle__start_year=planned.year, focus=planned.focus)
     national = Assessment.objects.exclude(demo_set)
     assert national.count() == 152 * 3 - 15
@@ -229,8 +233,17 @@ def test_national_scale_england(settings):
     assert not answers.filter(value="no").filter(Q(action="") | Q(owner="") | Q(due_date=None)).exists()
     sample = national.order_by("pk")[::97]
     assert all(workflow.gaps_for_submission(a) == [] for a in sample)
-    steps = Transition.objects.filter(assessment__in=national, to_status="submitted")
-    assert steps.count() == national.count()
+    # Started and submitted by the workflow: its two transitions, and each
+    # answer's first history entry, which only start_assessment writes.
+    steps = Counter(Transition.objects.filter(assessment__in=national).values_list(
+        "from_status", "to_status", "comment"))
+    assert steps == {("draft", "draft", "Started."): national.count(),
+                     ("draft", "submitted", ""): national.count()}
+    # ... each by a board member of the assessment's own PCT.
+    assert not Transition.objects.filter(assessment__in=national).exclude(
+        by__membership__organisation=F("assessment__pct"), by__membership__role="board_member").exists()
+    assert Answer.history.filter(assessment__in=national, history_type="+").count() == answers.count()
+    assert set(answers.values_list("version", flat=True)) == {1}
     # Some PCTs do much better than others.
     shares = [
         a.yes / 112

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "competencies",
     "assessments",
     "reports",
+    "devtools",
 ]
 
 MIDDLEWARE = [

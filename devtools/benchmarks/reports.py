@@ -1,4 +1,4 @@
-"""Figures for ``manage.py bench``: the report page, the PDF board report, the comparison.
+"""Figures of the reports app for ``manage.py bench``: the report page, the PDF board report, the comparison.
 
 Goals: ``pdf_first_s`` at most 1.5 s on a developer machine (2 cores);
 ``pdf_cached_ratio`` at most 0.05 (a repeat download costs a twentieth of a
@@ -13,14 +13,15 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from .models import RenderedReport
+from devtools.bench import BenchContext
+from reports.models import RenderedReport
 
 # Uncached renders measured for pdf_first_s (the median is reported).
 RENDERS = 5
 MB = 1024 * 1024
 
 
-def figures(context) -> Iterator[tuple[str, object, str]]:
+def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     client = context.client_for(context.board_member)
     assessment = context.assessment
     page = reverse("reports:assessment", args=[assessment.pk])

@@ -5,15 +5,15 @@ Not part of CI: it takes about a minute and wants the machine to itself.
     python manage.py loadtest [--seconds 30] [--connections 16]
 
 It uses its own database (``--database-url``, default ``wcc_load`` on the
-local PostgreSQL server), seeds it with ``seed_demo --national`` (once: the
-seed is idempotent), starts gunicorn with two workers on a free loopback port,
-and drives the answering page, a report page and the national comparison with
-wrk (Debian package ``wrk``) from loopback. Output is ``name: value unit``
+local PostgreSQL server), prepares it in a child process with
+``devtools/loadtest/prepare.py`` (``seed_demo --national``, once: the seed is
+idempotent), starts gunicorn with two workers on a free loopback port, and
+drives the answering page, a report page and the national comparison from
+loopback with wrk and ``devtools/loadtest/targets.lua``. Output is ``name: value unit``
 lines, as ``bench`` prints.
 """
 
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -23,56 +23,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools.loadtest import wrk
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
-
-# Run inside the load database's environment by a child Python process, so
-# this command never touches the database it was started with.
-PREPARE = """
-import django, sys
-django.setup()
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.core.management import call_command
-from assessments.models import Assessment, Membership
-
-call_command("migrate", verbosity=0)
-call_command("load_framework", verbosity=0)
-call_command("seed_demo", "--national", "--force", verbosity=0)
-
-User = get_user_model()
-assessment = Assessment.objects.filter(status="submitted").order_by("pk").first()
-board, _ = User.objects.get_or_create(username="load.board")
-Membership.objects.update_or_create(
-    user=board, defaults={"organisation": assessment.pct, "role": "board_member"}
-)
-admin, _ = User.objects.get_or_create(username="load.admin", defaults={"is_staff": True})
-
-def session_for(user):
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-print(assessment.pk, session_for(board), session_for(admin))
-"""
-
-WRK_SCRIPT = """
-local targets = {%s}
-local i = 0
-request = function()
-  i = i %% #targets + 1
-  local t = targets[i]
-  return wrk.format("GET", t[1], {["Cookie"] = "sessionid=" .. t[2]})
-end
-"""
 
 
 class Command(BaseCommand):
@@ -105,7 +62,7 @@ class Command(BaseCommand):
             "STATIC_ROOT": tempfile.mkdtemp(prefix="wcc-static-"),
         }
         self.stderr.write("Preparing the load database (first run seeds national data)…")
-        prepared = self._run([sys.executable, "-c", PREPARE], env)
+        prepared = self._run([sys.executable, "-m", "devtools.loadtest"], env)
         assessment_pk, board_session, admin_session = prepared.split()
         self._run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
 
@@ -126,7 +83,10 @@ class Command(BaseCommand):
             ]
             for path, session in targets:
                 _check(base + path, session)
-            figures = self._drive(base, targets, seconds, connections)
+            try:
+                figures = wrk.parse(wrk.run(base, targets, seconds=seconds, connections=connections))
+            except wrk.WrkError as error:
+                raise CommandError(str(error)) from None
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -157,47 +117,6 @@ class Command(BaseCommand):
         if result.returncode:
             raise CommandError(f"{' '.join(command[:3])} failed:\n{result.stderr}")
         return result.stdout
-
-    def _drive(self, base, targets, seconds, connections):
-        lua = WRK_SCRIPT % ", ".join(f'{{"{path}", "{session}"}}' for path, session in targets)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(lua)
-        try:
-            result = subprocess.run(
-                ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
-                 "--timeout", "10s", "-s", script.name, base + "/"],
-                capture_output=True, text=True, timeout=seconds + 60,
-            )
-        finally:
-            Path(script.name).unlink()
-        if result.returncode:
-            raise CommandError(f"wrk failed: {result.stderr}")
-        return parse_wrk(result.stdout)
-
-
-def parse_wrk(output: str) -> list[tuple[str, str, str]]:
-    """The figures from ``wrk --latency`` output."""
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\b", output, re.M)
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", output, re.M)
-    if not (rps and p50 and p99):
-        raise CommandError(f"Could not read wrk's output:\n{output}")
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return [
-        ("load_rps", f"{float(rps.group(1)):.1f}", "req/s"),
-        ("load_p50_ms", f"{_ms(*p50.groups()):.1f}", "ms"),
-        ("load_p99_ms", f"{_ms(*p99.groups()):.1f}", "ms"),
-        ("load_errors", str(errors), "requests"),
-    ]
-
-
-def _ms(value: str, unit: str) -> float:
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
 def _free_port() -> int:

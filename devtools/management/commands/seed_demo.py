@@ -11,7 +11,10 @@ site, as far as it can tell) it refuses unless given ``--force``.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import demo
+from devtools.demo.answers import FrameworkMissing, require_framework
+from devtools.demo.demo_set import seed
+from devtools.demo.national import seed_national
+from devtools.demo.people import DEMO_PASSWORD, logins
 
 
 class Command(BaseCommand):
@@ -32,27 +35,27 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off, so this may be a real site, and the demo logins all share the "
-                f"published password “{demo.DEMO_PASSWORD}”. Nothing was created. Run it with "
+                f"published password “{DEMO_PASSWORD}”. Nothing was created. Run it with "
                 "DEBUG=1 on a development machine, or add --force if you really want demo "
                 "logins here."
             )
         try:
-            demo.require_framework()
-        except demo.FrameworkMissing as error:
+            require_framework()
+        except FrameworkMissing as error:
             raise CommandError(f"{error} Run `python manage.py load_framework` first.") from None
         verbose = options["verbosity"] > 0
         log = self.stdout.write if verbose else (lambda line: None)
         log("Demo set:")
-        demo.seed(log=lambda line: log(f"  {line}"))
+        seed(log=lambda line: log(f"  {line}"))
         if national:
             log("England's scale:")
-            demo.seed_national(log=lambda line: log(f"  {line}"))
+            seed_national(log=lambda line: log(f"  {line}"))
         if verbose:
             self._print_logins()
 
     def _print_logins(self) -> None:
         header = ("username", "role", "organisation", "password")
-        rows = demo.logins()
+        rows = logins()
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
         def line(cells) -> str:

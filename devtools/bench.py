@@ -1,21 +1,20 @@
-"""Measure the site's speed on demo data, in a throwaway database.
-
-    python manage.py bench [--quick] [--no-national] [--repeat N] [--only APP ...]
+"""What ``manage.py bench`` does: measure the site's speed on demo data, in a
+throwaway database.
 
 The configured database is never touched. Like the test runner, the command
 creates a fresh database (``connection.creation.create_test_db``: in memory
 for SQLite; ``bench_<name>`` on PostgreSQL, so that a test run's ``test_<name>``
 is left alone), migrates it, loads the framework and the demo set, and, unless
 ``--no-national`` or ``--quick``, England's scale (10 SHAs, 152 PCTs, three
-cycles: about 51,000 answers, a few seconds to seed). It destroys the database
+cycles: about 51,000 answers, a minute or so to seed). It destroys the database
 at the end, whatever happens. Pages are requested in-process with Django's
 test client and the configured settings, except that DEBUG is off (as in
 production), static files are not hashed (nothing was collected) and plain
 HTTP is not redirected to HTTPS.
 
-Then it runs ``figures(context)`` from every project app's ``benchmarks.py``
-(``competencies``, ``assessments``, ``reports``: each one that has the module)
-and prints one line per figure on standard output, as ``name: value unit``
+Then it runs ``figures(context)`` from ``devtools/benchmarks/<app label>.py``
+for each of the product's apps that has one (``assessments``, ``reports``;
+``--only`` picks apps by label) and prints one line per figure on standard output, as ``name: value unit``
 (``name: value`` when there is no unit). A figure that fails is reported on
 standard error as ``name: error <reason>``; the others still run, and the
 command exits non-zero at the end.
@@ -62,7 +61,6 @@ otherwise (seconds, megabytes).
     depends on whether the caller is already in a transaction, not on the page.
 """
 
-import argparse
 import math
 import statistics
 import sys
@@ -78,11 +76,17 @@ from typing import TextIO
 
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+
+from .demo.demo_set import benchmark_assessments, seed
+from .demo.national import seed_national
+
+# Each measured app's figures are in the module named for its label here.
+FIGURES = "devtools.benchmarks"
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT", "END")
 QUICK_REPEAT = 3
@@ -143,18 +147,14 @@ def build_context(*, national: bool, quick: bool, repeat: int) -> BenchContext:
     The database must be a throwaway one: this adds the demo set (and
     England's scale with ``national``) and two assessments of its own.
     """
-    from django.contrib.auth import get_user_model
-
-    from assessments import demo
-
     call_command("load_framework", verbosity=0)
-    demo.seed(log=lambda line: None)
+    seed(log=lambda line: None)
     if national:
-        demo.seed_national(log=lambda line: None)
+        seed_national(log=lambda line: None)
     users = get_user_model().objects.select_related("membership__organisation").in_bulk(
         [BOARD_MEMBER, REVIEWER, ADMIN], field_name="username"
     )
-    assessment, draft = demo.benchmark_assessments(
+    assessment, draft = benchmark_assessments(
         board_member=users[BOARD_MEMBER], reviewer=users[REVIEWER]
     )
     return BenchContext(
@@ -163,23 +163,26 @@ def build_context(*, national: bool, quick: bool, repeat: int) -> BenchContext:
     )
 
 
-def project_apps() -> list[AppConfig]:
-    """This project's apps, in INSTALLED_APPS order: not Django's or third parties'."""
+def measured_apps() -> list[AppConfig]:
+    """The product's apps, in INSTALLED_APPS order: this project's apps (not
+    Django's or third parties'), less the tooling itself."""
     base, environment = Path(settings.BASE_DIR).resolve(), Path(sys.prefix).resolve()
+    tooling = apps.get_containing_app_config(__name__)
     return [
         config for config in apps.get_app_configs()
         # The virtual environment may live inside the project.
         if (path := Path(config.path).resolve()).is_relative_to(base) and not path.is_relative_to(environment)
+        and config is not tooling
     ]
 
 
 def benchmark_modules(only: list[str] | None = None) -> Iterator[tuple[str, ModuleType | Exception]]:
-    """(app label, its ``benchmarks`` module, or the error importing it) for
-    each of this project's apps that has one."""
-    for config in project_apps():
+    """(app label, the module of its figures, or the error importing it) for
+    each of the product's apps that has one."""
+    for config in measured_apps():
         if only and config.label not in only:
             continue
-        name = f"{config.name}.benchmarks"
+        name = f"{FIGURES}.{config.label}"
         try:
             yield config.label, import_module(name)
         except ModuleNotFoundError as error:
@@ -211,7 +214,7 @@ def run_figures(context: BenchContext, *, out: TextIO, err: TextIO, only: list[s
     for label, module in benchmark_modules(only):
         if isinstance(module, Exception):
             failures += 1
-            err.write(f"{label}: error importing {label}.benchmarks: {_reason(module)}\n")
+            err.write(f"{label}: error importing {FIGURES}.{label}: {_reason(module)}\n")
             continue
         last = None
         try:
@@ -229,7 +232,7 @@ def run_figures(context: BenchContext, *, out: TextIO, err: TextIO, only: list[s
         except Exception as error:
             failures += 1
             where = f"after {last}" if last else "before its first figure"
-            err.write(f"{label}: error in {label}.benchmarks, {where}: {_reason(error)}\n")
+            err.write(f"{label}: error in {FIGURES}.{label}, {where}: {_reason(error)}\n")
     return failures
 
 
@@ -284,49 +287,3 @@ def throwaway_database(*, progress: Callable[[str], None] = _silent) -> Iterator
                 connection.creation.destroy_test_db(old_name, verbosity=0)
             test_settings["NAME"] = old_test_name
 
-
-class Command(BaseCommand):
-    help = "Print speed figures measured on demo data in a throwaway database (the configured one is untouched)."
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--quick", action="store_true",
-            help=f"Quicker and rougher: {QUICK_REPEAT} repetitions, no national data.",
-        )
-        parser.add_argument(
-            "--national", action=argparse.BooleanOptionalAction, default=None,
-            help="Seed England's scale (152 PCTs, a few seconds): on by default, off with --quick. "
-                 "Figures comparing PCTs need it.",
-        )
-        parser.add_argument(
-            "--repeat", type=int, default=None,
-            help=f"Repetitions of each timed figure (default {DEFAULT_REPEAT}; {QUICK_REPEAT} with --quick).",
-        )
-        parser.add_argument(
-            "--only", nargs="+", metavar="APP",
-            help="Only these apps' figures, by app label (e.g. assessments reports).",
-        )
-
-    def handle(self, *args, quick: bool, national: bool | None, repeat: int | None,
-               only: list[str] | None, **options):
-        if repeat is not None and repeat < 1:
-            raise CommandError("--repeat must be at least 1.")
-        national = not quick if national is None else national
-        repeat = repeat or (QUICK_REPEAT if quick else DEFAULT_REPEAT)
-        self._check_apps(only)
-        # Progress goes to standard error, plain: standard output is for figures only.
-        progress = (lambda line: self.stderr.write(line, style_func=str)) if options["verbosity"] else _silent
-        with throwaway_database(progress=progress):
-            failures = measure(
-                out=self.stdout, err=self.stderr, national=national, quick=quick, repeat=repeat,
-                only=only, progress=progress,
-            )
-        if failures:
-            raise CommandError(f"{failures} figure(s) failed; see the errors above.")
-
-    @staticmethod
-    def _check_apps(only: list[str] | None) -> None:
-        labels = [c.label for c in project_apps()]
-        unknown = sorted(set(only or []) - set(labels))
-        if unknown:
-            raise CommandError(f"No app called {', '.join(unknown)} here; the apps are {', '.join(labels)}.")

@@ -1,18 +1,21 @@
-"""Figures for ``manage.py bench``: the answering page, and saving one answer.
+"""Figures of the assessments app for ``manage.py bench``: the answering page, and saving one answer.
 
 Goals: ``answer_page_ratio`` at most 4 (the whole 112-question page costs no
 more than four times the site's bare shell); ``answer_save_queries`` at most 6.
 """
 
+from collections.abc import Iterator
 from itertools import count
 
 from django.urls import reverse
+
+from devtools.bench import BenchContext
 
 # The question the save figures change: the first of the checklist.
 QUESTION = 1
 
 
-def figures(context):
+def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     client = context.client_for(context.board_member)
     draft = context.draft
     answer_page = reverse("assessments:answer", args=[draft.pk])

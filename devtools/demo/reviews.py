@@ -1,0 +1,60 @@
+"""How a reviewer responds: a level for each competency with a reason, and
+the comments that return or accept an assessment."""
+
+import random
+
+from django.contrib.auth.models import AbstractUser
+
+from assessments import workflow
+from assessments.models import Assessment
+
+REVIEW_REASONS: dict[int, list[str]] = {
+    1: [
+        "Plans exist but the board has not agreed them, and we saw little sign of them in use.",
+        "The answers rest on intentions; no documents were offered in support.",
+        "Several key processes are missing, and the actions have no realistic dates.",
+    ],
+    2: [
+        "Some arrangements are in place, but the evidence is recent and patchy.",
+        "Early evidence of good practice; its effect on commissioning decisions is not shown yet.",
+        "The processes exist on paper; we saw little evidence that they are routinely used.",
+    ],
+    3: [
+        "Established processes with good evidence; evaluation of their impact is still informal.",
+        "Solid evidence from board papers and minutes; a few gaps remain in partnership working.",
+        "Consistent practice across the PCT, with clear owners for the remaining actions.",
+    ],
+    4: [
+        "Embedded practice with evidence of impact on outcomes, shared with other PCTs.",
+        "Strong evidence throughout; other PCTs in the region visit to learn from this.",
+        "Mature processes that are evaluated and improved every year.",
+    ],
+}
+
+RETURN_COMMENTS = [
+    "Thank you. Before we can accept this, please add evidence for competencies 3 and 5 (the JSNA "
+    "and the engagement events you mention), and give the open actions under competency 10 owners "
+    "and realistic dates.",
+    "The answers on managing the market are more positive than the evidence supports. Please "
+    "review competency 7 with your Director of Commissioning and resubmit by the end of October.",
+]
+ACCEPT_COMMENT = (
+    "A fair and well-evidenced assessment. We agree the levels recorded; please report progress "
+    "on the open actions at the mid-year review."
+)
+
+
+def record_reviews(assessment: Assessment, *, reviewer: AbstractUser, competencies: int) -> None:
+    """The reviewer's levels for the first ``competencies`` competencies: the
+    level the answers give, give or take one, with a reason."""
+    # Where it was before the move: scoring is moving into the domain apps in
+    # parallel (issue 10), and that change will set the new path.
+    from reports.scoring import level_for, load_bands, scorecard
+
+    rng = random.Random(f"review:{assessment.pct.code}:{assessment.cycle.start_year}:{assessment.focus}")
+    bands = load_bands()
+    for result in scorecard(assessment, bands=bands).competencies[:competencies]:
+        band = level_for(result.score.percent, bands)
+        level = min(4, max(1, (band.level if band else 1) + rng.choice([-1, 0, 0, 0, 1])))
+        workflow.record_review(assessment=assessment, competency=result.competency, user=reviewer,
+                               level=level, reason=rng.choice(REVIEW_REASONS[level]))

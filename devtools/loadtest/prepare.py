@@ -1,0 +1,43 @@
+"""Prepare the load test's database: what ``python -m devtools.loadtest`` does.
+
+``manage.py loadtest`` runs it in a child process with the load database's
+settings, so that the command never touches the database it was started with.
+"""
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+
+from assessments.models import Assessment, Membership
+
+
+def prepare() -> tuple[int, str, str]:
+    """Migrate, load the framework, seed the demo set and England's scale (the
+    first time: the seed is idempotent), and return what ``logins`` returns."""
+    call_command("migrate", verbosity=0)
+    call_command("load_framework", verbosity=0)
+    call_command("seed_demo", "--national", "--force", verbosity=0)
+    return logins()
+
+
+def logins() -> tuple[int, str, str]:
+    """A submitted assessment's pk, and session keys of a board member of its
+    PCT and of an administrator: logins of the load test's own, made on first use."""
+    User = get_user_model()
+    assessment = Assessment.objects.filter(status=Assessment.Status.SUBMITTED).order_by("pk").first()
+    board, _ = User.objects.get_or_create(username="load.board")
+    Membership.objects.update_or_create(
+        user=board, defaults={"organisation": assessment.pct, "role": Membership.Role.BOARD_MEMBER}
+    )
+    admin, _ = User.objects.get_or_create(username="load.admin", defaults={"is_staff": True})
+    return assessment.pk, _session_for(board), _session_for(admin)
+
+
+def _session_for(user: AbstractUser) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
