@@ -103,7 +103,6 @@ EVIDENCE: list[tuple[int, int, str, str, str]] = [
 ]
 
 
-
 @dataclass(frozen=True)
 class QuestionRow:
     pk: int
@@ -166,7 +165,6 @@ def planned_answers(
             fields["action_status"] = rng.choices(statuses, weights=progress)[0]
         planned[q.number] = fields
     return planned
-
 
 
 def answer_fields(

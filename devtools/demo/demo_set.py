@@ -76,7 +76,6 @@ PLAN: list[Planned] = [
 ]
 
 
-
 def build_planned(
     planned: Planned, *, organisations: dict[str, Organisation], cycles: dict[int, Cycle],
     people: dict[str, AbstractUser], questions: list[QuestionRow],
