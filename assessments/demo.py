@@ -34,6 +34,8 @@ from competencies.models import Competency, EvidenceItem, Question
 
 from . import workflow
 from .models import Answer, Assessment, Cycle, Membership, Organisation, Transition
+from .scorecards import load_bands, scorecard
+from .scoring import level_for
 
 DEMO_PASSWORD = "commissioning-demo"
 
@@ -549,8 +551,6 @@ def add_evidence(assessment: Assessment, *, user, count: int) -> None:
 def record_reviews(assessment: Assessment, *, reviewer, competencies: int) -> None:
     """The reviewer's levels for the first ``competencies`` competencies: the
     level the answers give, give or take one, with a reason."""
-    from reports.scoring import level_for, load_bands, scorecard
-
     rng = random.Random(f"review:{assessment.pct.code}:{assessment.cycle.start_year}:{assessment.focus}")
     bands = load_bands()
     for result in scorecard(assessment, bands=bands).competencies[:competencies]:

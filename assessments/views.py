@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency, EvidenceItem, Process, Skill
-from reports.scoring import level_for, load_bands, tally
 
 from . import access, workflow
 from .activity import activity_for
 from .forms import AcceptForm, AnswerForm, EvidenceForm, ReturnForm, ReviewForm, StartAssessmentForm
 from .models import ACTION_MAX_LENGTH, OWNER_MAX_LENGTH, Answer, Assessment, Organisation
+from .scorecards import scorecard
 
 # Assessments ------------------------------------------------------------------
 
@@ -452,15 +452,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_review(request, assessment, *, bound=None, return_form=None, accept_form=None,
                    status=200) -> HttpResponse:
-    bands = load_bands()
-    competencies = list(Competency.objects.annotate(total=Count("questions")))
-    values = assessment.answers.values_list("question__competency_id", "value")
-    scores = tally(values, {c.pk: c.total for c in competencies})
-    reviews = {r.competency_id: r for r in assessment.reviews.select_related("reviewer")}
-    for competency in competencies:
-        competency.score = scores[competency.pk]
-        competency.level = level_for(competency.score.percent, bands)
-        competency.review = reviews.get(competency.pk)
+    competencies = []
+    for result in scorecard(assessment).competencies:
+        competency = result.competency
+        competency.score, competency.level, competency.review = result.score, result.level, result.review
+        competencies.append(competency)
         if bound is not None and bound.prefix == f"c{competency.number}":
             competency.form = bound
         else:

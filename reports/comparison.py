@@ -21,9 +21,9 @@ from statistics import fmean, median
 from django.db.models import Count, F, Q, QuerySet
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
+from assessments.scorecards import load_bands
+from assessments.scoring import Band, Score, level_for, overall_percent
 from competencies.models import Competency, Question
-
-from .scoring import Band, Score, level_for, load_bands, overall_percent
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 
@@ -31,7 +31,7 @@ REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 @lru_cache(maxsize=4096)  # a matrix has thousands of cells but few distinct scores
 def shown(percent: float | None) -> int | None:
     """A percentage as the pages show it: whole, rounded half up, the rounding
-    ``reports.scoring`` reads levels from, so a cell never shows a number its
+    ``assessments.scoring`` reads levels from, so a cell never shows a number its
     level disagrees with."""
     if percent is None:
         return None

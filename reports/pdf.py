@@ -18,10 +18,10 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessments.models import Assessment
+from assessments.models import Assessment, LevelBand
 from competencies.models import Competency, EvidenceItem, Skill
 
-from .models import LevelBand, RenderedReport
+from .models import RenderedReport
 from .report import REVIEWS_SHOWN_TO_PCT, report_context, sees_reviews, visible_previous
 
 TEMPLATE = "reports/pdf.html"

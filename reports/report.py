@@ -9,18 +9,10 @@ from django.utils import timezone
 
 from assessments import access, workflow
 from assessments.models import Answer, Assessment
+from assessments.scorecards import framework, load_bands, scorecard
+from assessments.scoring import Band, Change, CompetencyResult, Scorecard, change_since
 
 from . import charts
-from .scoring import (
-    Band,
-    Change,
-    CompetencyResult,
-    Scorecard,
-    change_since,
-    framework,
-    load_bands,
-    scorecard,
-)
 
 # The PCT sees the reviewers' levels once the SHA has finished with the
 # assessment (returned it or accepted it); while it is under review they are

@@ -208,7 +208,7 @@ def test_matrix_page_shows_numbers_levels_links_and_summaries(client, reviewer, 
 
 def test_without_level_bands_the_matrix_shows_scores_alone(client, reviewer, sha_data):
     """Admins may delete every band; scores still show, just without a level."""
-    from reports.models import LevelBand
+    from assessments.models import LevelBand
 
     LevelBand.objects.all().delete()
     client.force_login(reviewer)

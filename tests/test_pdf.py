@@ -9,9 +9,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import workflow
-from assessments.models import Cycle
+from assessments.models import Cycle, LevelBand
 from competencies.models import Competency, EvidenceItem
-from reports.models import LevelBand, RenderedReport
+from reports.models import RenderedReport
 from reports.pdf import StaticFilesFetcher, filename_for
 from tests.conftest import fill
 

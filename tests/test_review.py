@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from assessments import workflow
 from assessments.models import Assessment, CompetencyReview
+from assessments.scorecards import load_bands
+from assessments.scoring import level_for
 from competencies.models import Competency, Question
-from reports.scoring import level_for, load_bands
 
 pytestmark = pytest.mark.django_db
 

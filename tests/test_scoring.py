@@ -7,24 +7,21 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 
 from assessments import workflow
-from assessments.models import Answer
-from competencies.models import Competency
-from reports.models import LevelBand
-from reports.scoring import (
+from assessments.models import Answer, LevelBand
+from assessments.scorecards import framework, load_bands, scorecard
+from assessments.scoring import (
     Band,
     Change,
     Score,
     band_for_level,
     band_problems,
     change_since,
-    framework,
     level_for,
-    load_bands,
     overall_percent,
-    scorecard,
     tally,
     whole_percent,
 )
+from competencies.models import Competency
 from tests.conftest import fill
 
 BANDS = [Band(1, "Emerging", Decimal("0")), Band(2, "Developing", Decimal("40")),

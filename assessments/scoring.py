@@ -11,6 +11,9 @@
 - Scores are shown as whole percentages, and a level is read from the score
   as shown: a competency shown at 85% is never a level below the band that
   starts at 85%, whatever the decimals behind it.
+
+Nothing here reads the database: ``scorecards`` reads an assessment's
+answers, the framework and the bands, and builds its scorecard with these.
 """
 
 from collections.abc import Iterable, Sequence
@@ -109,15 +112,6 @@ def band_problems(bands: Sequence[Band]) -> list[str]:
     return problems
 
 
-def load_bands() -> list[Band]:
-    from .models import LevelBand
-
-    return [
-        Band(level, name, min_score)
-        for level, name, min_score in LevelBand.objects.values_list("level", "name", "min_score")
-    ]
-
-
 @dataclass
 class CompetencyResult:
     competency: object
@@ -144,55 +138,6 @@ class Scorecard:
     @property
     def overall_whole(self) -> int | None:
         return None if self.overall is None else whole_percent(self.overall)
-
-
-def scorecard(assessment, *, bands: Sequence[Band] | None = None, reviews: bool = True,
-              competencies: Sequence | None = None) -> Scorecard:
-    """Every score of one assessment, in four queries: the bands, the
-    competencies with their number of questions, the answers, the reviews.
-
-    Give ``bands`` or ``competencies`` (from ``framework()``) to reuse them,
-    and ``reviews=False`` when the reviewers' levels are not wanted: each
-    saves a query.
-    """
-    bands = load_bands() if bands is None else bands
-    competencies = framework() if competencies is None else competencies
-    values = list(assessment.answers.values_list("question__competency_id", "value"))
-    per_competency = tally(values, {c.pk: c.total for c in competencies})
-    theme_of = {c.pk: c.theme for c in competencies}
-    themes = sorted({c.theme for c in competencies}, key=lambda t: t.position)
-    theme_totals = {t.pk: sum(c.total for c in competencies if c.theme_id == t.pk) for t in themes}
-    per_theme = tally(((theme_of[c].pk, v) for c, v in values), theme_totals)
-    by_competency = {r.competency_id: r for r in assessment.reviews.all()} if reviews else {}
-    results = []
-    for c in competencies:
-        score = per_competency[c.pk]
-        review = by_competency.get(c.pk)
-        results.append(CompetencyResult(
-            c, score, level_for(score.percent, bands), review,
-            band_for_level(review.level, bands) if review else None,
-        ))
-    overall = overall_percent(r.score for r in results)
-    return Scorecard(
-        competencies=results,
-        themes=[(t, per_theme[t.pk]) for t in themes],
-        overall=overall,
-        overall_level=level_for(overall, bands),
-        answered=sum(r.score.answered for r in results),
-        total=sum(r.score.total for r in results),
-    )
-
-
-def framework() -> list:
-    """The competencies in order, each with its theme and ``total`` questions: one query."""
-    from django.db.models import Count
-
-    from competencies.models import Competency
-
-    return list(
-        Competency.objects.select_related("theme").annotate(total=Count("questions"))
-        .order_by("number")
-    )
 
 
 @dataclass(frozen=True)
