@@ -19,15 +19,27 @@ answers, the framework and the bands, and builds its scorecard with these.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from statistics import fmean
+from typing import overload
 
 
-def whole_percent(percent: float | Decimal) -> int:
-    """A percentage rounded half up to a whole number, as the pages show it
-    (Django's ``floatformat:0`` also rounds half up)."""
-    return int(Decimal(repr(percent) if isinstance(percent, float) else percent).quantize(
-        Decimal(1), rounding=ROUND_HALF_UP
-    ))
+@overload
+def whole_percent(percent: None) -> None: ...
+@overload
+def whole_percent(percent: float | Decimal) -> int: ...
+def whole_percent(percent: float | Decimal | None) -> int | None:
+    """A percentage rounded half up to a whole number, as every page, chart,
+    PDF and comparison shows it (Django's ``floatformat:0`` also rounds half
+    up); None, for no score, stays None."""
+    return None if percent is None else _rounded(percent)
+
+
+@lru_cache(maxsize=4096)  # a national matrix has thousands of cells but few distinct scores
+def _rounded(percent: float | int | Decimal) -> int:
+    # repr, not the binary value: 62.5 is shown as 63, and 57.99999999999999 as 58.
+    exact = Decimal(repr(percent) if isinstance(percent, float) else percent)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class Score:
 
     @property
     def whole(self) -> int | None:
-        return None if self.percent is None else whole_percent(self.percent)
+        return whole_percent(self.percent)
 
     @property
     def complete(self) -> bool:
@@ -137,12 +149,14 @@ class Scorecard:
 
     @property
     def overall_whole(self) -> int | None:
-        return None if self.overall is None else whole_percent(self.overall)
+        return whole_percent(self.overall)
 
 
 @dataclass(frozen=True)
 class Change:
-    """The change in a score, in whole percentage points as the scores are shown.
+    """The change in a score between two assessments, in whole percentage
+    points as the two scores are shown: 64.6% then 65.4%, both shown as 65%,
+    is "no change", never "up 1 point".
 
     ``points`` is None when either score is missing (nothing answered).
     """
@@ -159,6 +173,25 @@ class Change:
             return None
         return "up" if self.points > 0 else "down" if self.points < 0 else "same"
 
+    @property
+    def arrow(self) -> str:
+        return {"up": "↑", "down": "↓", "same": "→"}.get(self.direction, "")
+
+    @property
+    def words(self) -> str:
+        """Such as "up 3 points", "down 1 point", "no change", "not comparable"."""
+        if self.size is None:
+            return "not comparable"
+        if self.size == 0:
+            return "no change"
+        return f"{self.direction} {self.size} point{'' if self.size == 1 else 's'}"
+
+
+def change(new: float | None, old: float | None) -> Change:
+    if new is None or old is None:
+        return Change(None)
+    return Change(whole_percent(new) - whole_percent(old))
+
 
 @dataclass(frozen=True)
 class Changes:
@@ -170,19 +203,13 @@ class Changes:
         return self.competencies.get(competency_id, Change(None))
 
 
-def _difference(new: float | None, old: float | None) -> Change:
-    if new is None or old is None:
-        return Change(None)
-    return Change(whole_percent(new) - whole_percent(old))
-
-
 def change_since(previous: Scorecard, current: Scorecard) -> Changes:
     """Each competency's change, and the overall change, since a previous scorecard."""
     before = {r.competency.pk: r.score.percent for r in previous.competencies}
     return Changes(
-        overall=_difference(current.overall, previous.overall),
+        overall=change(current.overall, previous.overall),
         competencies={
-            r.competency.pk: _difference(r.score.percent, before.get(r.competency.pk))
+            r.competency.pk: change(r.score.percent, before.get(r.competency.pk))
             for r in current.competencies
         },
     )

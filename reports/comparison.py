@@ -14,28 +14,17 @@ latest submitted.
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from statistics import fmean, median
 
 from django.db.models import Count, F, Q, QuerySet
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from assessments.scorecards import load_bands
-from assessments.scoring import Band, Score, level_for, overall_percent
+from assessments.scoring import Band, Change, Score, change, level_for, overall_percent, whole_percent
 from competencies.models import Competency, Question
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
-
-
-@lru_cache(maxsize=4096)  # a matrix has thousands of cells but few distinct scores
-def shown(percent: float | None) -> int | None:
-    """A percentage as the pages show it: whole, rounded half up, the rounding
-    ``assessments.scoring`` reads levels from, so a cell never shows a number its
-    level disagrees with."""
-    if percent is None:
-        return None
-    return int(Decimal(repr(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -47,42 +36,7 @@ class Cell:
 
     @property
     def whole(self) -> int | None:
-        return shown(self.percent)
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change between two cycles in whole points, as the two scores are shown.
-
-    ``points`` is None when either cycle has no score to compare.
-    """
-
-    points: int | None
-
-    @property
-    def direction(self) -> str | None:
-        if self.points is None:
-            return None
-        return "up" if self.points > 0 else "down" if self.points < 0 else "same"
-
-    @property
-    def arrow(self) -> str:
-        return {"up": "↑", "down": "↓", "same": "→"}.get(self.direction, "")
-
-    @property
-    def words(self) -> str:
-        if self.points is None:
-            return "not comparable"
-        if self.points == 0:
-            return "no change"
-        size = abs(self.points)
-        return f"{self.direction} {size} point{'' if size == 1 else 's'}"
-
-
-def change(new: float | None, old: float | None) -> Change:
-    if new is None or old is None:
-        return Change(None)
-    return Change(shown(new) - shown(old))
+        return whole_percent(self.percent)
 
 
 @dataclass
@@ -163,7 +117,7 @@ class Basis:
         return {whole: level_for(whole, self.bands) for whole in range(101)}
 
     def cell(self, percent: float | None) -> Cell:
-        return Cell(percent, None if percent is None else self.levels[shown(percent)])
+        return Cell(percent, None if percent is None else self.levels[whole_percent(percent)])
 
     @cached_property
     def chosen(self) -> dict[tuple[int, int], Assessment]:
@@ -390,7 +344,7 @@ class QuestionShare:
 
     @property
     def whole(self) -> int | None:
-        return shown(self.share)
+        return whole_percent(self.share)
 
 
 def question_shares(basis: Basis, cycle: Cycle) -> list[QuestionShare]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from assessments import access
 from assessments.models import Cycle, Membership, Organisation
+from assessments.scoring import Change, whole_percent
 from competencies.models import Question
 
 from . import comparison, exports
@@ -236,7 +237,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     return render(request, "compare/trends.html", {
         "scope": scope, "matrix": table, "points": points,
         "rows": [_TrendRow(row, table) for row in table.rows],
-        "lines": [(label, [comparison.shown(v) for v in values]) for label, values in series],
+        "lines": [(label, [whole_percent(v) for v in values]) for label, values in series],
         "chart": small_multiples(
             title=f"{scope.label}: mean score per competency in each cycle",
             cycles=[str(p.cycle) for p in points], series=series,
@@ -260,7 +261,7 @@ class _TrendRow:
         self.cells = mark_safe("".join(_change_html(c) for c in row.changes))  # noqa: S308
 
 
-def _change_html(change: comparison.Change) -> SafeString:
+def _change_html(change: Change) -> SafeString:
     """A table cell with the change in points, its direction as an arrow and
     in words (shaded too, but never by colour alone). Built as ``_cells_html``
     is, and safe for the same reason: numbers and fixed words only."""
@@ -269,9 +270,10 @@ def _change_html(change: comparison.Change) -> SafeString:
     elif change.points == 0:
         content = '<span aria-hidden="true">→ </span>no change'
     else:
-        size = abs(change.points)
-        content = (f'<span aria-hidden="true">{change.arrow} </span>{change.direction} {size}'
-                   f'<span class="nhsuk-u-visually-hidden"> point{"" if size == 1 else "s"}</span>')
+        # The number stands out; "points" is there for screen readers.
+        number, points = change.words.rsplit(" ", 1)
+        content = (f'<span aria-hidden="true">{change.arrow} </span>{number}'
+                   f'<span class="nhsuk-u-visually-hidden"> {points}</span>')
     return mark_safe(  # noqa: S308
         f'<td class="app-compare-change app-compare-change--{change.direction or "none"}">{content}</td>'
     )

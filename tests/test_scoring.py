@@ -15,6 +15,7 @@ from assessments.scoring import (
     Score,
     band_for_level,
     band_problems,
+    change,
     change_since,
     level_for,
     overall_percent,
@@ -131,6 +132,21 @@ def test_change_is_in_whole_points_as_the_scores_are_shown():
     assert Change(-3).direction == "down" and Change(-3).size == 3
     assert Change(0).direction == "same"
     assert Change(None).direction is None
+    assert change(65.4, 64.6) == Change(0)  # both shown as 65%
+    assert change(62.5, 61.4) == Change(2)  # 63% from 61%
+    assert change(50, None) == change(None, 50) == Change(None)
+
+
+@pytest.mark.parametrize("points, arrow, words", [
+    (12, "↑", "up 12 points"), (1, "↑", "up 1 point"), (-1, "↓", "down 1 point"),
+    (0, "→", "no change"), (None, "", "not comparable"),
+])
+def test_a_change_in_words(points, arrow, words):
+    assert (Change(points).arrow, Change(points).words) == (arrow, words)
+
+
+def test_no_score_is_shown_as_no_whole_percent():
+    assert whole_percent(None) is None
 
 
 # Against the database
