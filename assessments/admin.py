@@ -91,8 +91,9 @@ class AnswerAdmin(SimpleHistoryAdmin):
     list_filter = ["value", "action_status", "assessment__cycle", "assessment__pct__sha"]
     search_fields = ["assessment__pct__name", "action", "owner"]
     list_select_related = ["assessment__pct", "assessment__cycle", "question", "updated_by"]
-    readonly_fields = ["assessment", "question", "question_text", "value", "action", "owner",
-                       "due_date", "action_status", "carried_over", "version", "updated_by"]
+    readonly_fields = ["assessment", "question", "question_text", "competency", "theme", "value",
+                       "action", "owner", "due_date", "action_status", "carried_over", "version",
+                       "updated_by"]
 
     def has_add_permission(self, request):
         return False

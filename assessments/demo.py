@@ -35,7 +35,7 @@ from competencies.models import Competency, EvidenceItem, Question
 from . import workflow
 from .models import Answer, Assessment, Cycle, Membership, Organisation, Transition
 from .scorecards import load_bands, scorecard
-from .scoring import level_for
+from .scoring import count, level_for
 
 DEMO_PASSWORD = "commissioning-demo"
 
@@ -659,11 +659,12 @@ def seed_national(*, log: Callable[[str], None] = print) -> Tally:
     Written with bulk inserts, to take seconds rather than minutes: about
     51,000 answers. The rows are those ``start_assessment`` and ``submit``
     would write: an answer per question, every "No" with an action, owner
-    and due date (so nothing would stop submission), the question's wording
-    frozen in ``question_text`` (``submit``'s ``_with_wording_frozen`` does
-    this one query per assessment, too slow for 450 of them), and the
-    started and submitted transitions. Nobody in these PCTs has a login, so
-    the transitions have no author.
+    and due date (so nothing would stop submission), the question each
+    answer was given under kept (wording, competency, theme) and the
+    scorecard counted as ``submit`` keeps them (it does so with two queries
+    per assessment, too slow for 450 of them), and the started and submitted
+    transitions. Nobody in these PCTs has a login, so the transitions have
+    no author.
     """
     questions = require_framework()
     tally = Tally()
@@ -680,16 +681,22 @@ def seed_national(*, log: Callable[[str], None] = print) -> Tally:
     tally.add("Assessments", False, len(pcts) * len(cycles) - len(new))
     tally.add("Assessments", True, len(new))
     now = timezone.now()
-    for assessment in new:
-        assessment.submitted_at = now
-    Assessment.objects.bulk_create(new, batch_size=500)
-    answers, transitions = [], []
+    placed = {pk: (competency, theme) for pk, competency, theme
+              in Question.objects.values_list("pk", "competency_id", "competency__theme_id")}
+    plans = []
     for assessment in new:
         code = assessment.pct.code
         planned = planned_answers(code=code, year=assessment.cycle.start_year, focus="",
                                   strength=national_strength(code), questions=questions)
+        assessment.submitted_at = now
+        assessment.scores = count((*placed[q.pk], planned[q.number]["value"]) for q in questions).as_json()
+        plans.append(planned)
+    Assessment.objects.bulk_create(new, batch_size=500)
+    answers, transitions = [], []
+    for assessment, planned in zip(new, plans):
         answers.extend(
-            Answer(assessment=assessment, question_id=q.pk, question_text=q.text, version=1,
+            Answer(assessment=assessment, question_id=q.pk, question_text=q.text,
+                   competency_id=placed[q.pk][0], theme_id=placed[q.pk][1], version=1,
                    **planned[q.number])
             for q in questions
         )

@@ -2,25 +2,15 @@
 
 The rules themselves are in ``scoring``, as plain functions over plain
 values; this module only reads what they need (the bands, the framework, an
-assessment's answers and reviews) and hands it to them.
+assessment's answers or kept scorecard, its reviews) and hands it to them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Count
+from competencies.models import Competency, Theme
 
-from competencies.models import Competency
-
-from .models import Assessment, LevelBand
-from .scoring import (
-    Band,
-    CompetencyResult,
-    Scorecard,
-    band_for_level,
-    level_for,
-    overall_percent,
-    tally,
-)
+from .models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, LevelBand
+from .scoring import Band, Scorecard, Tallies, build_scorecard, count
 
 
 def load_bands() -> list[Band]:
@@ -31,18 +21,40 @@ def load_bands() -> list[Band]:
 
 
 def framework() -> list[Competency]:
-    """The competencies in order, each with its theme and ``total`` questions: one query."""
-    return list(
-        Competency.objects.select_related("theme").annotate(total=Count("questions"))
-        .order_by("number")
-    )
+    """The competencies in order, each with its theme: one query."""
+    return list(Competency.objects.select_related("theme").order_by("number"))
+
+
+def counted(assessment: Assessment) -> Tallies:
+    """The assessment's tallies counted from its answers now, each where it
+    counts (``COMPETENCY_ANSWERED``): one query."""
+    return count(assessment.answers.values_list(COMPETENCY_ANSWERED, THEME_ANSWERED, "value"))
+
+
+def tallies_of(assessment: Assessment) -> Tallies:
+    """The tallies kept at submission, or for a draft or a returned
+    assessment, whose answers may still change, counted now."""
+    if assessment.scores is not None:
+        return Tallies.from_json(assessment.scores)
+    return counted(assessment)
+
+
+def themes_by_id(competencies: Iterable[Competency], wanted: Iterable[int]) -> dict[int, Theme]:
+    """The themes of ``wanted`` ids, from the competencies' own themes; a
+    query only for a theme kept by an assessment that no competency is under
+    any more."""
+    themes = {c.theme_id: c.theme for c in competencies}
+    missing = set(wanted) - set(themes)
+    if missing:
+        themes.update(Theme.objects.in_bulk(missing))
+    return themes
 
 
 def scorecard(assessment: Assessment, *, bands: Sequence[Band] | None = None, reviews: bool = True,
               competencies: Sequence[Competency] | None = None) -> Scorecard:
-    """Every score of one assessment, in four queries: the bands, the
-    competencies with their number of questions, the answers, the reviews
-    (with their reviewers).
+    """Every score of one assessment: the bands, the competencies, the
+    answers (not for a submitted or accepted assessment: it keeps its
+    scores), the reviews with their reviewers; a query each.
 
     Give ``bands`` or ``competencies`` (from ``framework()``) to reuse them,
     and ``reviews=False`` when the reviewers' levels are not wanted: each
@@ -50,29 +62,10 @@ def scorecard(assessment: Assessment, *, bands: Sequence[Band] | None = None, re
     """
     bands = load_bands() if bands is None else bands
     competencies = framework() if competencies is None else competencies
-    values = list(assessment.answers.values_list("question__competency_id", "value"))
-    per_competency = tally(values, {c.pk: c.total for c in competencies})
-    theme_of = {c.pk: c.theme for c in competencies}
-    themes = sorted({c.theme for c in competencies}, key=lambda t: t.position)
-    theme_totals = {t.pk: sum(c.total for c in competencies if c.theme_id == t.pk) for t in themes}
-    per_theme = tally(((theme_of[c].pk, v) for c, v in values), theme_totals)
-    by_competency = (
-        {r.competency_id: r for r in assessment.reviews.select_related("reviewer")} if reviews else {}
-    )
-    results = []
-    for c in competencies:
-        score = per_competency[c.pk]
-        review = by_competency.get(c.pk)
-        results.append(CompetencyResult(
-            c, score, level_for(score.percent, bands), review,
-            band_for_level(review.level, bands) if review else None,
-        ))
-    overall = overall_percent(r.score for r in results)
-    return Scorecard(
-        competencies=results,
-        themes=[(t, per_theme[t.pk]) for t in themes],
-        overall=overall,
-        overall_level=level_for(overall, bands),
-        answered=sum(r.score.answered for r in results),
-        total=sum(r.score.total for r in results),
+    tallies = tallies_of(assessment)
+    return build_scorecard(
+        tallies, competencies=competencies, bands=bands,
+        themes=themes_by_id(competencies, tallies.themes),
+        reviews={r.competency_id: r for r in assessment.reviews.select_related("reviewer")}
+        if reviews else {},
     )

@@ -3,6 +3,11 @@
 - A competency's score is its Yes answers as a percentage of its questions;
   a theme's likewise. While an assessment is incomplete, scores are over what
   is answered so far, and always shown with how much that is.
+- A question counts in the competency and theme it was answered under: for
+  a draft, where the framework has it now; from submission on, where it was
+  then (``Answer.competency`` and ``Answer.theme``), so that an admin moving
+  a question later changes no submitted score. A submitted or accepted
+  assessment keeps its ``Tallies`` (``Assessment.scores``) too.
 - The overall score is the plain mean of the competency scores: every
   competency counts the same, however many questions it has (as in the WCC
   assurance ratings).
@@ -16,12 +21,16 @@ Nothing here reads the database: ``scorecards`` reads an assessment's
 answers, the framework and the bands, and builds its scorecard with these.
 """
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from statistics import fmean
-from typing import overload
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    from competencies.models import Competency, Theme
 
 
 @overload
@@ -124,20 +133,84 @@ def band_problems(bands: Sequence[Band]) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class Tallies:
+    """One assessment's scores by competency and by theme (keyed by id), the
+    theme each competency was under, and the overall score: everything its
+    scorecard shows but the levels, which follow the bands of the day.
+    """
+
+    competencies: dict[int, Score]
+    themes: dict[int, Score]
+    # competency id → theme id
+    theme_of: dict[int, int]
+    overall: float | None
+
+    def score_of(self, competency_id: int) -> Score:
+        """A competency's score, empty for one the assessment was not scored on."""
+        return self.competencies.get(competency_id, EMPTY)
+
+    def as_json(self) -> dict[str, Any]:
+        def counts(score: Score) -> dict[str, int]:
+            return {"yes": score.yes, "answered": score.answered, "total": score.total}
+
+        return {
+            "competencies": [{"id": pk, "theme": self.theme_of[pk], **counts(score)}
+                             for pk, score in self.competencies.items()],
+            "themes": [{"id": pk, **counts(score)} for pk, score in self.themes.items()],
+            "overall": self.overall,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Tallies":
+        def score(row: Mapping[str, int]) -> Score:
+            return Score(row["yes"], row["answered"], row["total"])
+
+        return cls(
+            competencies={row["id"]: score(row) for row in data["competencies"]},
+            themes={row["id"]: score(row) for row in data["themes"]},
+            theme_of={row["id"]: row["theme"] for row in data["competencies"]},
+            overall=data["overall"],
+        )
+
+
+EMPTY = Score(0, 0, 0)
+
+
+def count(answers: Iterable[tuple[int, int, str]]) -> Tallies:
+    """The tallies of an assessment from each of its answers' (competency id,
+    theme id, value), the value "yes", "no" or "" (unanswered).
+
+    A competency's or theme's total is the number of its questions the
+    assessment has: a question added to the framework after the assessment
+    was started is not one of them.
+    """
+    answers = list(answers)
+    competencies = tally(((c, v) for c, _, v in answers), Counter(c for c, _, _ in answers))
+    themes = tally(((t, v) for _, t, v in answers), Counter(t for _, t, _ in answers))
+    return Tallies(
+        competencies=competencies, themes=themes,
+        theme_of={c: t for c, t, _ in answers},
+        overall=overall_percent(competencies.values()),
+    )
+
+
 @dataclass
 class CompetencyResult:
-    competency: object
+    competency: "Competency"
     score: Score
     level: Band | None
-    review: object | None = None
+    review: Any | None = None
     # The band of the reviewer's level, for its name.
     review_band: Band | None = None
+    # The theme the competency was under when the assessment was scored.
+    theme: "Theme | None" = None
 
 
 @dataclass
 class Scorecard:
     competencies: list[CompetencyResult]
-    themes: list[tuple[object, Score]]
+    themes: list[tuple["Theme", Score]]
     overall: float | None
     overall_level: Band | None
     answered: int
@@ -150,6 +223,37 @@ class Scorecard:
     @property
     def overall_whole(self) -> int | None:
         return whole_percent(self.overall)
+
+
+def build_scorecard(tallies: Tallies, *, competencies: Sequence["Competency"],
+                    themes: Mapping[int, "Theme"], bands: Sequence[Band],
+                    reviews: Mapping[int, Any]) -> Scorecard:
+    """A scorecard from an assessment's tallies, with levels from ``bands``.
+
+    ``competencies`` is the framework in order: those the assessment was
+    scored on are shown, in that order. ``themes`` and ``reviews`` (the
+    reviewers' levels, objects with a ``level``) are by id.
+    """
+    results = []
+    for competency in competencies:
+        score = tallies.competencies.get(competency.pk)
+        if score is None:
+            continue
+        review = reviews.get(competency.pk)
+        results.append(CompetencyResult(
+            competency, score, level_for(score.percent, bands), review,
+            band_for_level(review.level, bands) if review else None,
+            themes[tallies.theme_of[competency.pk]],
+        ))
+    return Scorecard(
+        competencies=results,
+        themes=sorted(((themes[pk], score) for pk, score in tallies.themes.items()),
+                      key=lambda pair: pair[0].position),
+        overall=tallies.overall,
+        overall_level=level_for(tallies.overall, bands),
+        answered=sum(r.score.answered for r in results),
+        total=sum(r.score.total for r in results),
+    )
 
 
 @dataclass(frozen=True)

@@ -121,9 +121,7 @@ def render_pdf(assessment: Assessment, user, *, with_reviews: bool | None = None
         )
     for row in context["rows"]:
         # The same competency, with its skills and evidence for the appendix.
-        total, theme = row.competency.total, row.competency.theme
         row.result.competency = by_pk[row.competency.pk]
-        row.result.competency.total, row.result.competency.theme = total, theme
         row.evidence = evidence_by_competency.get(row.competency.pk, [])
     context["stylesheet"] = "/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET
     context["draft"] = assessment.status != Assessment.Status.ACCEPTED
