@@ -11,7 +11,7 @@ of several (one per focus), the whole-organisation one (no focus), else the
 latest submitted.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +21,16 @@ from django.db.models import Count, F, Q, QuerySet
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from assessments.scorecards import load_bands
-from assessments.scoring import Band, Change, Score, change, level_for, overall_percent, whole_percent
+from assessments.scoring import (
+    EMPTY,
+    Band,
+    Change,
+    Score,
+    change,
+    level_for,
+    overall_percent,
+    whole_percent,
+)
 from competencies.models import Competency, Question
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
@@ -103,8 +112,8 @@ class Basis:
 
     @cached_property
     def competencies(self) -> list[Competency]:
-        """In order, each with ``total``, its number of questions."""
-        return list(Competency.objects.annotate(total=Count("questions")).order_by("number"))
+        """The framework's, in order: the columns."""
+        return list(Competency.objects.order_by("number"))
 
     @cached_property
     def bands(self) -> list[Band]:
@@ -171,25 +180,24 @@ def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], As
 def competency_scores(assessment_ids: Sequence[int], competencies: Sequence[Competency]
                       ) -> dict[int, list[Score]]:
     """Each assessment's score per competency, in the competencies' order: one
-    GROUP BY query counting Yes and answered per assessment and competency."""
+    GROUP BY query counting Yes, answered and questions per assessment and
+    the competency each question was answered under (every compared
+    assessment is submitted, so each answer keeps it)."""
     if not assessment_ids:
         return {}
-    counts: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    counts: dict[int, dict[int, Score]] = defaultdict(dict)
     grouped = (
         Answer.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "question__competency_id")
+        .values("assessment_id", "competency_id")
         .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)),
-                  answered=Count("pk", filter=~Q(value="")))
+                  answered=Count("pk", filter=~Q(value="")), total=Count("pk"))
         .order_by()  # Answer's default ordering would join and group by the question number
     )
     for group in grouped:
-        counts[group["assessment_id"]][group["question__competency_id"]] = (
-            group["yes"], group["answered"]
+        counts[group["assessment_id"]][group["competency_id"]] = Score(
+            group["yes"], group["answered"], group["total"]
         )
-    return {
-        pk: [Score(*counts[pk].get(c.pk, (0, 0)), c.total) for c in competencies]
-        for pk in assessment_ids
-    }
+    return {pk: [counts[pk].get(c.pk, EMPTY) for c in competencies] for pk in assessment_ids}
 
 
 def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False,
@@ -348,32 +356,60 @@ class QuestionShare:
 
 
 def question_shares(basis: Basis, cycle: Cycle) -> list[QuestionShare]:
-    """For every question, the share of the PCTs with a submitted or accepted
-    assessment in ``cycle`` answering Yes, lowest first: one GROUP BY query."""
+    """For every question as the PCTs with a submitted or accepted assessment
+    in ``cycle`` answered it (its wording and competency, kept at
+    submission), the share of them answering Yes, lowest first: one GROUP BY
+    query. A question an admin reworded or moved during the cycle is a line
+    per version, each over the PCTs that answered that version."""
     assessments = basis.assessments_in([cycle])
     if not assessments:
         return []
     grouped = (
         Answer.objects.filter(assessment_id__in=[a.pk for a in assessments])
-        .values("question__number", "question__text", "question__competency__number",
-                "question__competency__short_title")
-        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)))
+        .values("question__number", "question_text", "competency__number",
+                "competency__short_title")
+        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)), pcts=Count("pk"))
         .order_by()
     )
     shares = [
-        QuestionShare(g["question__number"], g["question__text"], g["question__competency__number"],
-                      g["question__competency__short_title"], g["yes"], len(assessments))
+        QuestionShare(g["question__number"], g["question_text"], g["competency__number"],
+                      g["competency__short_title"], g["yes"], g["pcts"])
         for g in grouped
     ]
-    return sorted(shares, key=lambda s: (s.yes, s.number))
+    return sorted(shares, key=lambda s: (s.share, s.number))
 
 
-def said_no(basis: Basis, cycle: Cycle, question: Question) -> list[Answer]:
-    """The answers "No" to ``question`` in ``cycle``, with their actions, by PCT name."""
+@dataclass(frozen=True)
+class Version:
+    """A question as some of the PCTs answered it."""
+
+    wording: str
+    competency: Competency
+    pcts: int
+
+
+@dataclass(frozen=True)
+class Answered:
+    # Most answered first; more than one if an admin changed the question
+    # during the cycle.
+    versions: list[Version]
+    said_no: list[Answer]
+
+
+def answered(basis: Basis, cycle: Cycle, question: Question) -> Answered:
+    """How the PCTs with a submitted or accepted assessment in ``cycle``
+    answered ``question``: the versions of it they answered (its wording and
+    competency, kept at submission), and the answers "No" with their
+    actions, by PCT name. One query."""
     assessments = basis.assessments_in([cycle])
-    return list(
-        Answer.objects.filter(assessment_id__in=[a.pk for a in assessments], question=question,
-                              value=Answer.Value.NO)
-        .select_related("assessment__pct__sha")
+    answers = list(
+        Answer.objects.filter(assessment_id__in=[a.pk for a in assessments], question=question)
+        .select_related("assessment__pct__sha", "competency")
         .order_by("assessment__pct__name", "assessment__pct__code")
+    )
+    versions = Counter((a.question_text, a.competency) for a in answers)
+    return Answered(
+        versions=[Version(wording, competency, pcts)
+                  for (wording, competency), pcts in versions.most_common()],
+        said_no=[a for a in answers if a.value == Answer.Value.NO],
     )

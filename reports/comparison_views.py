@@ -287,7 +287,8 @@ def questions(request: HttpRequest) -> HttpResponse:
         return _empty(request, scope)
     shares = comparison.question_shares(scope.basis, scope.cycle)
     return render(request, "compare/questions.html", {
-        "scope": scope, "shares": shares, "reported": shares[0].pcts if shares else 0,
+        "scope": scope, "shares": shares,
+        "reported": len(scope.basis.assessments_in([scope.cycle])),
     })
 
 
@@ -298,10 +299,10 @@ def question(request: HttpRequest, number: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("competency"), number=number)
     if scope.cycle is None:
         return _empty(request, scope)
-    answers = comparison.said_no(scope.basis, scope.cycle, question)
+    answered = comparison.answered(scope.basis, scope.cycle, question)
     return render(request, "compare/question.html", {
-        "scope": scope, "question": question, "answers": answers,
-        "reported": len(scope.basis.assessments_in([scope.cycle])),
+        "scope": scope, "question": question, "versions": answered.versions,
+        "answers": answered.said_no, "reported": len(scope.basis.assessments_in([scope.cycle])),
     })
 
 

@@ -1,22 +1,26 @@
 """The submitted record is kept whole: nothing an admin changes in the
-framework afterwards changes a submitted or accepted assessment's scores.
-Drafts follow the framework as it is.
+framework afterwards changes a submitted or accepted assessment's scores,
+report, PDF, comparison or exports. Drafts follow the framework as it is.
 
 Question 17 is the first of competency 1 (questions 17–24); ``fill`` answers
 it Yes and every third question No. The admin moves it to competency 2.
 """
 
+import csv
+import io
 import re
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from assessments import scorecards, workflow
 from assessments.models import Answer, Assessment, Cycle, LevelBand, Organisation
 from assessments.scoring import Tallies
 from competencies.models import Competency, Question
+from reports.models import RenderedReport
 from tests.conftest import fill, make_person
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +54,22 @@ def figures(assessment: Assessment) -> list:
         *((theme.title, score) for theme, score in card.themes),
         (card.overall, card.overall_level, card.answered, card.total),
     ]
+
+
+def page(client, url: str, **params) -> str:
+    """The page's main content, without the CSRF token (new on every response)."""
+    html = client.get(url, params).text
+    main = html[html.index("<main"):html.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def csv_body(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 @pytest.fixture
@@ -149,6 +169,55 @@ def test_the_admin_shows_the_kept_record_and_cannot_change_it(client, admin_user
 # Each surface, before and after the admin moves a question ---------------------------
 
 
+def test_a_moved_question_changes_no_accepted_report_page(client, board_member, accepted,
+                                                          admin_user):
+    client.force_login(board_member)
+    url = reverse("reports:assessment", args=[accepted.pk])
+    before = page(client, url)
+
+    move(admin_user)
+
+    assert page(client, url) == before
+
+
+def test_a_moved_question_changes_no_accepted_pdf(client, board_member, accepted, admin_user):
+    client.force_login(board_member)
+    url = reverse("reports:pdf", args=[accepted.pk])
+    before = client.get(url).content
+
+    move(admin_user)
+
+    assert client.get(url).content == before  # the same key: the stored report
+    RenderedReport.objects.all().delete()
+    assert pdf_text(client.get(url).content) == pdf_text(before)
+
+
+def test_a_moved_question_changes_no_comparison(client, reviewer, accepted, admin_user):
+    client.force_login(reviewer)
+    urls = [reverse("compare:matrix"), reverse("compare:trends"), reverse("compare:questions"),
+            reverse("compare:question", args=[MOVED])]
+    before = [page(client, url) for url in urls]
+
+    move(admin_user)
+
+    assert [page(client, url) for url in urls] == before
+    assert "1. Locally lead the NHS" in before[3]
+
+
+@pytest.mark.parametrize("name", ["export_matrix", "export_answers", "export_actions"])
+def test_a_moved_question_changes_no_export(client, reviewer, accepted, admin_user, name):
+    client.force_login(reviewer)
+    url = reverse(f"compare:{name}", kwargs={"fmt": "csv"})
+    before = csv_body(client.get(url))
+
+    move(admin_user)
+
+    assert csv_body(client.get(url)) == before
+    if name == "export_answers":
+        row = next(r for r in csv.reader(io.StringIO(before)) if r[5] == str(MOVED))
+        assert row[6] == "1. Locally lead the NHS"
+
+
 def test_the_answers_page_shows_each_question_where_it_was_answered(client, board_member,
                                                                    accepted, admin_user):
     client.force_login(board_member)
@@ -158,6 +227,42 @@ def test_the_answers_page_shows_each_question_where_it_was_answered(client, boar
 
     section = html[html.index('id="competency-1"'):html.index('id="competency-2"')]
     assert f'id="q{MOVED}"' in section
+
+
+# The weakest questions: the wording answered ----------------------------------------
+
+
+def test_the_weakest_questions_show_the_wording_answered(client, reviewer, accepted, admin_user):
+    answered = Question.objects.get(number=MOVED).text
+    edit_question(admin_user, MOVED, text="A question reworded after the cycle?")
+    client.force_login(reviewer)
+
+    questions = page(client, reverse("compare:questions"))
+    question = page(client, reverse("compare:question", args=[MOVED]))
+
+    for html in (questions, question):
+        assert "reworded after the cycle" not in html
+        assert answered.replace("'", "&#x27;") in html
+
+
+def test_a_question_changed_during_the_cycle_is_shown_as_each_pct_answered_it(
+    client, reviewer, accepted, sibling_pct, other_board_member, cycle, admin_user
+):
+    answered = Question.objects.get(number=MOVED).text
+    edit_question(admin_user, MOVED, text="A question reworded during the cycle?")
+    later = workflow.start_assessment(pct=sibling_pct, cycle=cycle, user=other_board_member)
+    fill(later, no_every=1)
+    assert workflow.submit(assessment=later, user=other_board_member) == []
+    client.force_login(reviewer)
+
+    questions = page(client, reverse("compare:questions"))
+    question = page(client, reverse("compare:question", args=[MOVED]))
+
+    assert questions.count(f"{MOVED}. ") == 2
+    assert "A question reworded during the cycle?" in questions
+    assert answered.replace("'", "&#x27;") in questions
+    assert "The question changed during 2008/09" in question
+    assert "Answered “A question reworded during the cycle?”" in question  # Sunderland said No
 
 
 # Existing databases ------------------------------------------------------------------
