@@ -2,9 +2,10 @@
 
 Plain functions over a ``Basis``: the PCTs being compared, the cycles, the
 framework, the level bands and the assessment chosen for each PCT and cycle,
-each read in one query when first needed. Scores come from one GROUP BY
-query over every assessment shown, so a page runs the same number of queries
-for 3 PCTs or 152, and for one cycle or ten.
+each read in one query when first needed. Scores are the scorecards the
+assessments kept at submission, read with the assessments themselves (every
+compared assessment is submitted or accepted): no answer is read, and a page
+runs the same number of queries for 3 PCTs or 152, and for one cycle or ten.
 
 Which assessment stands for a PCT in a cycle: a submitted or accepted one;
 of several (one per focus), the whole-organisation one (no focus), else the
@@ -21,16 +22,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from assessments.scorecards import load_bands
-from assessments.scoring import (
-    EMPTY,
-    Band,
-    Change,
-    Score,
-    change,
-    level_for,
-    overall_percent,
-    whole_percent,
-)
+from assessments.scoring import Band, Change, Tallies, change, level_for, whole_percent
 from competencies.models import Competency, Question
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
@@ -101,6 +93,7 @@ class Basis:
 
     def __init__(self, pcts: QuerySet[Organisation]):
         self.pct_queryset = pcts
+        self._kept: dict[int, Tallies] = {}
 
     @cached_property
     def pcts(self) -> list[Organisation]:
@@ -156,16 +149,25 @@ class Basis:
         ids = {c.pk for c in cycles}
         return [a for (_, cycle_id), a in self.chosen.items() if cycle_id in ids]
 
-    def scores(self, assessments: Iterable[Assessment]) -> dict[int, list[Score]]:
-        return competency_scores([a.pk for a in assessments], self.competencies)
+    def kept(self, assessment: Assessment) -> Tallies:
+        """The scorecard a chosen assessment kept at submission, read once."""
+        if assessment.pk not in self._kept:
+            self._kept[assessment.pk] = Tallies.from_json(assessment.scores)
+        return self._kept[assessment.pk]
+
+    def row_cells(self, assessment: Assessment) -> tuple[list[Cell], Cell]:
+        """A chosen assessment's cell per competency, and its overall cell."""
+        kept = self.kept(assessment)
+        return [self.cell(kept.score_of(c.pk).percent) for c in self.competencies], self.cell(kept.overall)
 
 
 def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], Assessment]:
-    """One query: every submitted or accepted assessment of these PCTs, of
-    which one stands for each PCT and cycle (see the module's docstring)."""
+    """One query: every submitted or accepted assessment of these PCTs, with
+    its kept scorecard, of which one stands for each PCT and cycle (see the
+    module's docstring)."""
     candidates = (
         Assessment.objects.filter(pct__in=pcts, status__in=REPORTED)
-        .only("pk", "pct", "cycle", "focus", "status", "submitted_at")
+        .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "scores")
         .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
     )
     chosen: dict[tuple[int, int], Assessment] = {}
@@ -177,57 +179,28 @@ def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], As
     return chosen
 
 
-def competency_scores(assessment_ids: Sequence[int], competencies: Sequence[Competency]
-                      ) -> dict[int, list[Score]]:
-    """Each assessment's score per competency, in the competencies' order: one
-    GROUP BY query counting Yes, answered and questions per assessment and
-    the competency each question was answered under (every compared
-    assessment is submitted, so each answer keeps it)."""
-    if not assessment_ids:
-        return {}
-    counts: dict[int, dict[int, Score]] = defaultdict(dict)
-    grouped = (
-        Answer.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "competency_id")
-        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)),
-                  answered=Count("pk", filter=~Q(value="")), total=Count("pk"))
-        .order_by()  # Answer's default ordering would join and group by the question number
-    )
-    for group in grouped:
-        counts[group["assessment_id"]][group["competency_id"]] = Score(
-            group["yes"], group["answered"], group["total"]
-        )
-    return {pk: [counts[pk].get(c.pk, EMPTY) for c in competencies] for pk in assessment_ids}
-
-
-def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False,
-                 scores: dict[int, list[Score]] | None = None) -> Matrix:
+def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix:
     """Every PCT's scores in ``cycle`` and its rank; with ``changes``, also its
-    change since the previous cycle. Pass ``scores`` when they are loaded already."""
+    change since the previous cycle."""
     previous = basis.previous_cycle(cycle)
-    if scores is None:
-        wanted = [cycle, previous] if changes and previous else [cycle]
-        scores = basis.scores(basis.assessments_in(wanted))
-    cell = basis.cell
     rows = []
     for pct in basis.pcts:
         row = Row(pct)
         assessment = basis.chosen.get((pct.pk, cycle.pk))
         if assessment is not None:
-            current = scores[assessment.pk]
             row.assessment = assessment
-            row.cells = [cell(score.percent) for score in current]
-            row.overall = cell(overall_percent(current))
+            row.cells, row.overall = basis.row_cells(assessment)
             before = basis.chosen.get((pct.pk, previous.pk)) if changes and previous else None
             if before is not None:
-                old = scores[before.pk]
+                old_cells, old_overall = basis.row_cells(before)
                 row.previous = before
-                row.changes = [change(new.percent, was.percent) for new, was in zip(current, old)]
-                row.overall_change = change(row.overall.percent, overall_percent(old))
+                row.changes = [change(new.percent, was.percent)
+                               for new, was in zip(row.cells, old_cells)]
+                row.overall_change = change(row.overall.percent, old_overall.percent)
         rows.append(row)
     _rank(rows)
     reported = [(row.cells, row.overall) for row in rows if row.assessment is not None]
-    width = len(basis.competencies)
+    width, cell = len(basis.competencies), basis.cell
     return Matrix(
         cycle=cycle, previous_cycle=previous, competencies=basis.competencies, bands=basis.bands,
         rows=rows,
@@ -322,18 +295,15 @@ class TrendPoint:
     mean: Summary
 
 
-def trend(basis: Basis, scores: dict[int, list[Score]]) -> list[TrendPoint]:
-    """The mean per competency and overall in every cycle, oldest first.
-    ``scores`` must cover every chosen assessment (``basis.scores(basis.chosen.values())``)."""
-    cell, width = basis.cell, len(basis.competencies)
-    points = []
-    for cycle in basis.cycles:
-        rows = []
-        for assessment in basis.assessments_in([cycle]):
-            current = scores[assessment.pk]
-            rows.append(([cell(s.percent) for s in current], cell(overall_percent(current))))
-        points.append(TrendPoint(cycle, summarise("Mean", fmean, rows, width, cell)))
-    return points
+def trend(basis: Basis) -> list[TrendPoint]:
+    """The mean per competency and overall in every cycle, oldest first."""
+    return [
+        TrendPoint(cycle, summarise(
+            "Mean", fmean, [basis.row_cells(a) for a in basis.assessments_in([cycle])],
+            len(basis.competencies), basis.cell,
+        ))
+        for cycle in basis.cycles
+    ]
 
 
 @dataclass(frozen=True)

@@ -227,10 +227,8 @@ def trends(request: HttpRequest) -> HttpResponse:
     if scope.cycle is None:
         return _empty(request, scope)
     basis = scope.basis
-    # One aggregate for every cycle serves both the chart and the changes.
-    scores = basis.scores(basis.chosen.values())
-    table = comparison.build_matrix(basis, scope.cycle, scores=scores, changes=True)
-    points = [p for p in comparison.trend(basis, scores) if p.mean.count]
+    table = comparison.build_matrix(basis, scope.cycle, changes=True)
+    points = [p for p in comparison.trend(basis) if p.mean.count]
     series = [(f"{c.number}. {c.short_title}", [p.mean.cells[i].percent for p in points])
               for i, c in enumerate(table.competencies)]
     series.append(("Overall", [p.mean.overall.percent for p in points]))
