@@ -254,11 +254,12 @@ class Answer(models.Model):
 # Where an answer counts: in the competency and theme kept at submission;
 # in a draft, where its question is now.
 COMPETENCY_ANSWERED = Coalesce("competency", "question__competency")
+COMPETENCY_NUMBER_ANSWERED = Coalesce("competency__number", "question__competency__number")
 THEME_ANSWERED = Coalesce("theme", "question__competency__theme")
 # Answers in the checklist's order, each under the theme and competency it counts in.
 CHECKLIST_ORDER = (
     Coalesce("theme__position", "question__competency__theme__position"),
-    Coalesce("competency__number", "question__competency__number"),
+    COMPETENCY_NUMBER_ANSWERED,
     "question__number",
 )
 

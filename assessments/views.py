@@ -18,7 +18,15 @@ from competencies.models import Competency, EvidenceItem, Process, Skill
 from . import access, workflow
 from .activity import activity_for
 from .forms import AcceptForm, AnswerForm, EvidenceForm, ReturnForm, ReviewForm, StartAssessmentForm
-from .models import ACTION_MAX_LENGTH, CHECKLIST_ORDER, OWNER_MAX_LENGTH, Answer, Assessment, Organisation
+from .models import (
+    ACTION_MAX_LENGTH,
+    CHECKLIST_ORDER,
+    COMPETENCY_NUMBER_ANSWERED,
+    OWNER_MAX_LENGTH,
+    Answer,
+    Assessment,
+    Organisation,
+)
 from .scorecards import scorecard, themes_by_id
 
 # Assessments ------------------------------------------------------------------
@@ -87,13 +95,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _progress(assessment: Assessment) -> dict:
-    """Answered of total, overall and per competency number, in one query."""
+    """Answered of total, overall and per competency number (where each
+    question was answered), in one query."""
     rows = (
-        assessment.answers.values("question__competency__number")
+        assessment.answers.values(number=COMPETENCY_NUMBER_ANSWERED)
         .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(value="")))
-        .order_by("question__competency__number")
+        .order_by("number")
     )
-    per = {r["question__competency__number"]: r for r in rows}
+    per = {r["number"]: r for r in rows}
     return {
         "answered": sum(r["answered"] for r in per.values()),
         "total": sum(r["total"] for r in per.values()),

@@ -169,10 +169,12 @@ def test_the_admin_shows_the_kept_record_and_cannot_change_it(client, admin_user
 # Each surface, before and after the admin moves a question ---------------------------
 
 
-def test_a_moved_question_changes_no_accepted_report_page(client, board_member, accepted,
-                                                          admin_user):
+@pytest.mark.parametrize("name", ["reports:assessment", "assessments:detail"],
+                         ids=["report page", "progress table"])
+def test_a_moved_question_changes_no_accepted_page(client, board_member, accepted, admin_user,
+                                                   name):
     client.force_login(board_member)
-    url = reverse("reports:assessment", args=[accepted.pk])
+    url = reverse(name, args=[accepted.pk])
     before = page(client, url)
 
     move(admin_user)
