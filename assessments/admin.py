@@ -12,6 +12,7 @@ from .models import (
     CompetencyReview,
     Cycle,
     EvidenceReference,
+    LevelBand,
     Membership,
     Organisation,
     Transition,
@@ -179,8 +180,9 @@ class AnswerAdmin(PartOfAssessmentAdmin):
     list_filter = ["value", "action_status", "assessment__cycle", "assessment__pct__sha"]
     search_fields = ["assessment__pct__name", "action", "owner"]
     list_select_related = ["assessment__pct", "assessment__cycle", "question", "updated_by"]
-    readonly_fields = ["assessment", "question", "question_text", "value", "action", "owner",
-                       "due_date", "action_status", "carried_over", "version", "updated_by"]
+    readonly_fields = ["assessment", "question", "question_text", "competency", "theme", "value",
+                       "action", "owner", "due_date", "action_status", "carried_over", "version",
+                       "updated_by"]
 
     def has_add_permission(self, request):
         return False
@@ -206,3 +208,33 @@ class EvidenceReferenceAdmin(PartOfAssessmentAdmin):
     readonly_fields = ["assessment", "evidence_item", "created_by"]
     search_fields = ["title", "reference", "note"]
     list_select_related = ["assessment__pct", "assessment__cycle", "evidence_item", "created_by"]
+
+
+LOCAL_DEFAULTS = (
+    "These score bands are local defaults chosen for this system, not Department of Health "
+    "thresholds: the World Class Commissioning framework publishes no score bands. A score "
+    "earns the highest level whose lowest score it reaches, compared as the reports show it, "
+    "in whole percentages. Level 1 must start at 0% and each level above the one below. "
+    "A change applies at once to every report, comparison and board report PDF, and is kept "
+    "in the history."
+)
+
+
+@admin.register(LevelBand)
+class LevelBandAdmin(SimpleHistoryAdmin):
+    list_display = ["level", "name", "min_score", "updated_at"]
+    ordering = ["level"]
+    fieldsets = [(None, {"fields": ["level", "name", "min_score", "description"],
+                         "description": LOCAL_DEFAULTS})]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "title": "Level bands (local defaults, not Department of Health thresholds)",
+            "subtitle": LOCAL_DEFAULTS,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Every level 1–4 needs a band, or scores would go without a level.
+        return False

@@ -3,13 +3,17 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from competencies.models import Competency, EvidenceItem, Question
+from competencies.models import Competency, EvidenceItem, Question, Theme
+
+from .scoring import Band, band_problems
 
 ACTION_MAX_LENGTH = 2000
 OWNER_MAX_LENGTH = 200
@@ -75,8 +79,6 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()}, {self.organisation}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         expected: dict[str, str] = {
             self.Role.BOARD_MEMBER: Organisation.Kind.PCT,
             self.Role.REVIEWER: Organisation.Kind.SHA,
@@ -163,12 +165,33 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The scorecard as submitted (``scoring.Tallies.as_json()``): the scores
+    # per competency and theme, each competency's theme, and the overall
+    # score. A JSON document rather than rows because it is written whole
+    # once, at submission, and only ever read whole: one column on the row
+    # the comparison reads anyway, so comparing 152 PCTs reads no answers at
+    # all. Its integrity rests on the answers, which keep their question
+    # (``Answer.competency``, ``Answer.theme``) under foreign keys: the
+    # scorecard can always be counted again from them, and is at each
+    # submission.
+    scores = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text="The scores as submitted; none while a draft or returned.",
+    )
 
     class Meta:
         ordering = ["-cycle__start_year", "pct__name", "focus"]
         constraints = [
             models.UniqueConstraint(
                 fields=["pct", "cycle", "focus"], name="one_assessment_per_pct_cycle_focus"
+            ),
+            # Drafts and returned assessments are scored live, from answers
+            # that may still change; the SHA's and the board's figures are
+            # the ones kept at submission.
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "accepted"], scores__isnull=False)
+                | Q(status__in=["draft", "returned"], scores__isnull=True),
+                name="scores_kept_while_submitted_or_accepted",
             ),
         ]
 
@@ -200,9 +223,20 @@ class Answer(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # The question as answered, kept from the first submission on: its
+    # wording, and the competency and theme it counted in. The competency's
+    # and theme's titles are the framework's, corrected in place by admins.
     question_text = models.TextField(
         blank=True,
         help_text="The wording of the question as answered, kept from submission on.",
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The competency the question belonged to when answered, kept from submission on.",
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The theme the question belonged to when answered, kept from submission on.",
     )
     value = models.CharField(max_length=3, choices=Value.choices, blank=True)
     action = models.TextField(blank=True, max_length=ACTION_MAX_LENGTH)
@@ -233,6 +267,13 @@ class Answer(models.Model):
                 | Q(due_date__gte=EARLIEST_DUE_DATE, due_date__lte=LATEST_DUE_DATE),
                 name="due_date_plausible",
             ),
+            # Half a kept question would score it under one competency and
+            # word it from another moment.
+            models.CheckConstraint(
+                condition=Q(question_text="", competency__isnull=True, theme__isnull=True)
+                | (~Q(question_text="") & Q(competency__isnull=False, theme__isnull=False)),
+                name="answer_keeps_its_whole_question",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +283,29 @@ class Answer(models.Model):
     def wording(self) -> str:
         """The question as this answer answered it."""
         return self.question_text or self.question.text
+
+    @property
+    def competency_answered_id(self) -> int:
+        """The competency the answer counts in (``COMPETENCY_ANSWERED`` in a query)."""
+        return self.competency_id or self.question.competency_id
+
+    @property
+    def theme_answered_id(self) -> int:
+        """The theme the answer counts in (``THEME_ANSWERED`` in a query)."""
+        return self.theme_id or self.question.competency.theme_id
+
+
+# Where an answer counts: in the competency and theme kept at submission;
+# in a draft, where its question is now.
+COMPETENCY_ANSWERED = Coalesce("competency", "question__competency")
+COMPETENCY_NUMBER_ANSWERED = Coalesce("competency__number", "question__competency__number")
+THEME_ANSWERED = Coalesce("theme", "question__competency__theme")
+# Answers in the checklist's order, each under the theme and competency it counts in.
+CHECKLIST_ORDER = (
+    Coalesce("theme__position", "question__competency__theme__position"),
+    COMPETENCY_NUMBER_ANSWERED,
+    "question__number",
+)
 
 
 class EvidenceReference(models.Model):
@@ -318,3 +382,56 @@ class CompetencyReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: competency {self.competency.number} level {self.level}"
+
+
+class LevelBand(models.Model):
+    """The lowest score that earns a level (1–4, 4 being “world class”).
+
+    The bands shipped with the product are local defaults, not Department of
+    Health thresholds; admins may change them.
+    """
+
+    level = models.PositiveSmallIntegerField(
+        unique=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    name = models.CharField(max_length=50)
+    min_score = models.DecimalField(
+        "lowest score (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="A score at or above this percentage earns this level. Scores are "
+        "compared as the reports show them, as whole percentages.",
+    )
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(table_name="reports_historicallevelband")
+
+    class Meta:
+        # Made in the reports app, and kept where they are (with their
+        # history) when the model moved to the domain.
+        db_table = "reports_levelband"
+        ordering = ["level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=4), name="band_level_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_score__gte=0) & Q(min_score__lte=100),
+                name="band_min_score_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Level {self.level}: {self.name} (from {self.min_score.normalize():f}%)"
+
+    def clean(self) -> None:
+        """Every score must still get exactly one level with this band changed."""
+        if self.level is None or self.min_score is None:
+            return
+        others = LevelBand.objects.exclude(pk=self.pk).exclude(level=self.level)
+        bands = [Band(b.level, b.name, b.min_score) for b in others]
+        bands.append(Band(self.level, self.name, self.min_score))
+        problems = band_problems(bands)
+        if problems:
+            raise ValidationError({"min_score": problems})

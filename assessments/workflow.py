@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -28,6 +29,7 @@ from .models import (
     Organisation,
     Transition,
 )
+from .scorecards import counted
 
 Status = Assessment.Status
 
@@ -274,26 +276,33 @@ def _move(assessment: Assessment, *, to: str, user, comment: str = "") -> access
 def submit(*, assessment: Assessment, user) -> list[Gap]:
     """Submit the assessment if nothing is missing; return what is missing.
 
-    From the first submission on, every answer keeps the wording of its
-    question as it was then: a resubmission after a return keeps the wording
-    the PCT has been answering.
+    From the first submission on, every answer keeps its question as it was
+    then: its wording, and the competency and theme it counts in. A
+    resubmission after a return keeps them too, because they are what the
+    PCT has gone on answering. The scorecard, though, is counted again at
+    every submission from the answers as they now are, and kept until the
+    SHA returns the assessment.
     """
     require_answerable(_lock(assessment, user))
     gaps = gaps_for_submission(assessment)
     if gaps:
         return gaps
-    Answer.objects.bulk_update(_with_wording_frozen(assessment), ["question_text"])
+    _keep_the_questions(assessment)
+    assessment.scores = counted(assessment).as_json()
     _move(assessment, to=Status.SUBMITTED, user=user)
     assessment.submitted_at = timezone.now()
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    assessment.save(update_fields=["status", "submitted_at", "scores", "updated_at"])
     return []
 
 
-def _with_wording_frozen(assessment: Assessment) -> list[Answer]:
-    answers = list(assessment.answers.filter(question_text="").select_related("question"))
-    for answer in answers:
-        answer.question_text = answer.question.text
-    return answers
+def _keep_the_questions(assessment: Assessment) -> None:
+    """Each answer not yet keeping its question keeps it as the framework has it now: one UPDATE."""
+    question = Question.objects.filter(pk=OuterRef("question_id"))
+    assessment.answers.filter(competency__isnull=True).update(
+        question_text=Subquery(question.values("text")[:1]),
+        competency_id=Subquery(question.values("competency_id")[:1]),
+        theme_id=Subquery(question.values("competency__theme_id")[:1]),
+    )
 
 
 @transaction.atomic
@@ -302,7 +311,9 @@ def return_to_pct(*, assessment: Assessment, user, comment: str) -> None:
     if not comment.strip():
         raise WorkflowError("Say what the PCT needs to change.")
     _move(assessment, to=Status.RETURNED, user=user, comment=comment)
-    assessment.save(update_fields=["status", "updated_at"])
+    # Its answers may change now: it is scored live until submitted again.
+    assessment.scores = None
+    assessment.save(update_fields=["status", "scores", "updated_at"])
 
 
 @transaction.atomic

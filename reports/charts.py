@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
 
-from .scoring import Band, whole_percent
+from assessments.scoring import Band, whole_percent
 
 WIDTH = 640
 LABEL = 250  # room for the competency names, right-aligned against the axis

@@ -2,40 +2,30 @@
 
 Plain functions over a ``Basis``: the PCTs being compared, the cycles, the
 framework, the level bands and the assessment chosen for each PCT and cycle,
-each read in one query when first needed. Scores come from one GROUP BY
-query over every assessment shown, so a page runs the same number of queries
-for 3 PCTs or 152, and for one cycle or ten.
+each read in one query when first needed. Scores are the scorecards the
+assessments kept at submission, read with the assessments themselves (every
+compared assessment is submitted or accepted): no answer is read, and a page
+runs the same number of queries for 3 PCTs or 152, and for one cycle or ten.
 
 Which assessment stands for a PCT in a cycle: a submitted or accepted one;
 of several (one per focus), the whole-organisation one (no focus), else the
 latest submitted.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from statistics import fmean, median
 
 from django.db.models import Count, F, Q, QuerySet
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
+from assessments.scorecards import load_bands
+from assessments.scoring import Band, Change, Tallies, change, level_for, whole_percent
 from competencies.models import Competency, Question
 
-from .scoring import Band, Score, level_for, load_bands, overall_percent
-
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
-
-
-@lru_cache(maxsize=4096)  # a matrix has thousands of cells but few distinct scores
-def shown(percent: float | None) -> int | None:
-    """A percentage as the pages show it: whole, rounded half up, the rounding
-    ``reports.scoring`` reads levels from, so a cell never shows a number its
-    level disagrees with."""
-    if percent is None:
-        return None
-    return int(Decimal(repr(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -47,42 +37,7 @@ class Cell:
 
     @property
     def whole(self) -> int | None:
-        return shown(self.percent)
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change between two cycles in whole points, as the two scores are shown.
-
-    ``points`` is None when either cycle has no score to compare.
-    """
-
-    points: int | None
-
-    @property
-    def direction(self) -> str | None:
-        if self.points is None:
-            return None
-        return "up" if self.points > 0 else "down" if self.points < 0 else "same"
-
-    @property
-    def arrow(self) -> str:
-        return {"up": "↑", "down": "↓", "same": "→"}.get(self.direction, "")
-
-    @property
-    def words(self) -> str:
-        if self.points is None:
-            return "not comparable"
-        if self.points == 0:
-            return "no change"
-        size = abs(self.points)
-        return f"{self.direction} {size} point{'' if size == 1 else 's'}"
-
-
-def change(new: float | None, old: float | None) -> Change:
-    if new is None or old is None:
-        return Change(None)
-    return Change(shown(new) - shown(old))
+        return whole_percent(self.percent)
 
 
 @dataclass
@@ -138,6 +93,7 @@ class Basis:
 
     def __init__(self, pcts: QuerySet[Organisation]):
         self.pct_queryset = pcts
+        self._cells: dict[int, tuple[list[Cell], Cell]] = {}
 
     @cached_property
     def pcts(self) -> list[Organisation]:
@@ -149,8 +105,8 @@ class Basis:
 
     @cached_property
     def competencies(self) -> list[Competency]:
-        """In order, each with ``total``, its number of questions."""
-        return list(Competency.objects.annotate(total=Count("questions")).order_by("number"))
+        """The framework's, in order: the columns."""
+        return list(Competency.objects.order_by("number"))
 
     @cached_property
     def bands(self) -> list[Band]:
@@ -163,7 +119,7 @@ class Basis:
         return {whole: level_for(whole, self.bands) for whole in range(101)}
 
     def cell(self, percent: float | None) -> Cell:
-        return Cell(percent, None if percent is None else self.levels[shown(percent)])
+        return Cell(percent, None if percent is None else self.levels[whole_percent(percent)])
 
     @cached_property
     def chosen(self) -> dict[tuple[int, int], Assessment]:
@@ -193,16 +149,26 @@ class Basis:
         ids = {c.pk for c in cycles}
         return [a for (_, cycle_id), a in self.chosen.items() if cycle_id in ids]
 
-    def scores(self, assessments: Iterable[Assessment]) -> dict[int, list[Score]]:
-        return competency_scores([a.pk for a in assessments], self.competencies)
+    def row_cells(self, assessment: Assessment) -> tuple[list[Cell], Cell]:
+        """A chosen assessment's cell per competency, and its overall cell,
+        from the scorecard it kept at submission: worked out once, for the
+        matrix, the changes and the trend alike."""
+        if assessment.pk not in self._cells:
+            kept = Tallies.from_json(assessment.scores)
+            self._cells[assessment.pk] = (
+                [self.cell(kept.score_of(c.pk).percent) for c in self.competencies],
+                self.cell(kept.overall),
+            )
+        return self._cells[assessment.pk]
 
 
 def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], Assessment]:
-    """One query: every submitted or accepted assessment of these PCTs, of
-    which one stands for each PCT and cycle (see the module's docstring)."""
+    """One query: every submitted or accepted assessment of these PCTs, with
+    its kept scorecard, of which one stands for each PCT and cycle (see the
+    module's docstring)."""
     candidates = (
         Assessment.objects.filter(pct__in=pcts, status__in=REPORTED)
-        .only("pk", "pct", "cycle", "focus", "status", "submitted_at")
+        .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "scores")
         .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
     )
     chosen: dict[tuple[int, int], Assessment] = {}
@@ -214,58 +180,28 @@ def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], As
     return chosen
 
 
-def competency_scores(assessment_ids: Sequence[int], competencies: Sequence[Competency]
-                      ) -> dict[int, list[Score]]:
-    """Each assessment's score per competency, in the competencies' order: one
-    GROUP BY query counting Yes and answered per assessment and competency."""
-    if not assessment_ids:
-        return {}
-    counts: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-    grouped = (
-        Answer.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "question__competency_id")
-        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)),
-                  answered=Count("pk", filter=~Q(value="")))
-        .order_by()  # Answer's default ordering would join and group by the question number
-    )
-    for group in grouped:
-        counts[group["assessment_id"]][group["question__competency_id"]] = (
-            group["yes"], group["answered"]
-        )
-    return {
-        pk: [Score(*counts[pk].get(c.pk, (0, 0)), c.total) for c in competencies]
-        for pk in assessment_ids
-    }
-
-
-def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False,
-                 scores: dict[int, list[Score]] | None = None) -> Matrix:
+def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix:
     """Every PCT's scores in ``cycle`` and its rank; with ``changes``, also its
-    change since the previous cycle. Pass ``scores`` when they are loaded already."""
+    change since the previous cycle."""
     previous = basis.previous_cycle(cycle)
-    if scores is None:
-        wanted = [cycle, previous] if changes and previous else [cycle]
-        scores = basis.scores(basis.assessments_in(wanted))
-    cell = basis.cell
     rows = []
     for pct in basis.pcts:
         row = Row(pct)
         assessment = basis.chosen.get((pct.pk, cycle.pk))
         if assessment is not None:
-            current = scores[assessment.pk]
             row.assessment = assessment
-            row.cells = [cell(score.percent) for score in current]
-            row.overall = cell(overall_percent(current))
+            row.cells, row.overall = basis.row_cells(assessment)
             before = basis.chosen.get((pct.pk, previous.pk)) if changes and previous else None
             if before is not None:
-                old = scores[before.pk]
+                old_cells, old_overall = basis.row_cells(before)
                 row.previous = before
-                row.changes = [change(new.percent, was.percent) for new, was in zip(current, old)]
-                row.overall_change = change(row.overall.percent, overall_percent(old))
+                row.changes = [change(new.percent, was.percent)
+                               for new, was in zip(row.cells, old_cells)]
+                row.overall_change = change(row.overall.percent, old_overall.percent)
         rows.append(row)
     _rank(rows)
     reported = [(row.cells, row.overall) for row in rows if row.assessment is not None]
-    width = len(basis.competencies)
+    width, cell = len(basis.competencies), basis.cell
     return Matrix(
         cycle=cycle, previous_cycle=previous, competencies=basis.competencies, bands=basis.bands,
         rows=rows,
@@ -360,18 +296,15 @@ class TrendPoint:
     mean: Summary
 
 
-def trend(basis: Basis, scores: dict[int, list[Score]]) -> list[TrendPoint]:
-    """The mean per competency and overall in every cycle, oldest first.
-    ``scores`` must cover every chosen assessment (``basis.scores(basis.chosen.values())``)."""
-    cell, width = basis.cell, len(basis.competencies)
-    points = []
-    for cycle in basis.cycles:
-        rows = []
-        for assessment in basis.assessments_in([cycle]):
-            current = scores[assessment.pk]
-            rows.append(([cell(s.percent) for s in current], cell(overall_percent(current))))
-        points.append(TrendPoint(cycle, summarise("Mean", fmean, rows, width, cell)))
-    return points
+def trend(basis: Basis) -> list[TrendPoint]:
+    """The mean per competency and overall in every cycle, oldest first."""
+    return [
+        TrendPoint(cycle, summarise(
+            "Mean", fmean, [basis.row_cells(a) for a in basis.assessments_in([cycle])],
+            len(basis.competencies), basis.cell,
+        ))
+        for cycle in basis.cycles
+    ]
 
 
 @dataclass(frozen=True)
@@ -390,36 +323,64 @@ class QuestionShare:
 
     @property
     def whole(self) -> int | None:
-        return shown(self.share)
+        return whole_percent(self.share)
 
 
 def question_shares(basis: Basis, cycle: Cycle) -> list[QuestionShare]:
-    """For every question, the share of the PCTs with a submitted or accepted
-    assessment in ``cycle`` answering Yes, lowest first: one GROUP BY query."""
+    """For every question as the PCTs with a submitted or accepted assessment
+    in ``cycle`` answered it (its wording and competency, kept at
+    submission), the share of them answering Yes, lowest first: one GROUP BY
+    query. A question an admin reworded or moved during the cycle is a line
+    per version, each over the PCTs that answered that version."""
     assessments = basis.assessments_in([cycle])
     if not assessments:
         return []
     grouped = (
         Answer.objects.filter(assessment_id__in=[a.pk for a in assessments])
-        .values("question__number", "question__text", "question__competency__number",
-                "question__competency__short_title")
-        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)))
+        .values("question__number", "question_text", "competency__number",
+                "competency__short_title")
+        .annotate(yes=Count("pk", filter=Q(value=Answer.Value.YES)), pcts=Count("pk"))
         .order_by()
     )
     shares = [
-        QuestionShare(g["question__number"], g["question__text"], g["question__competency__number"],
-                      g["question__competency__short_title"], g["yes"], len(assessments))
+        QuestionShare(g["question__number"], g["question_text"], g["competency__number"],
+                      g["competency__short_title"], g["yes"], g["pcts"])
         for g in grouped
     ]
-    return sorted(shares, key=lambda s: (s.yes, s.number))
+    return sorted(shares, key=lambda s: (s.share, s.number))
 
 
-def said_no(basis: Basis, cycle: Cycle, question: Question) -> list[Answer]:
-    """The answers "No" to ``question`` in ``cycle``, with their actions, by PCT name."""
+@dataclass(frozen=True)
+class Version:
+    """A question as some of the PCTs answered it."""
+
+    wording: str
+    competency: Competency
+    pcts: int
+
+
+@dataclass(frozen=True)
+class Answered:
+    # Most answered first; more than one if an admin changed the question
+    # during the cycle.
+    versions: list[Version]
+    said_no: list[Answer]
+
+
+def answered(basis: Basis, cycle: Cycle, question: Question) -> Answered:
+    """How the PCTs with a submitted or accepted assessment in ``cycle``
+    answered ``question``: the versions of it they answered (its wording and
+    competency, kept at submission), and the answers "No" with their
+    actions, by PCT name. One query."""
     assessments = basis.assessments_in([cycle])
-    return list(
-        Answer.objects.filter(assessment_id__in=[a.pk for a in assessments], question=question,
-                              value=Answer.Value.NO)
-        .select_related("assessment__pct__sha")
+    answers = list(
+        Answer.objects.filter(assessment_id__in=[a.pk for a in assessments], question=question)
+        .select_related("assessment__pct__sha", "competency")
         .order_by("assessment__pct__name", "assessment__pct__code")
+    )
+    versions = Counter((a.question_text, a.competency) for a in answers)
+    return Answered(
+        versions=[Version(wording, competency, pcts)
+                  for (wording, competency), pcts in versions.most_common()],
+        said_no=[a for a in answers if a.value == Answer.Value.NO],
     )

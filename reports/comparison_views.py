@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from assessments import access
 from assessments.models import Cycle, Membership, Organisation
+from assessments.scoring import Change, whole_percent
 from competencies.models import Question
 
 from . import comparison, exports
@@ -226,17 +227,15 @@ def trends(request: HttpRequest) -> HttpResponse:
     if scope.cycle is None:
         return _empty(request, scope)
     basis = scope.basis
-    # One aggregate for every cycle serves both the chart and the changes.
-    scores = basis.scores(basis.chosen.values())
-    table = comparison.build_matrix(basis, scope.cycle, scores=scores, changes=True)
-    points = [p for p in comparison.trend(basis, scores) if p.mean.count]
+    table = comparison.build_matrix(basis, scope.cycle, changes=True)
+    points = [p for p in comparison.trend(basis) if p.mean.count]
     series = [(f"{c.number}. {c.short_title}", [p.mean.cells[i].percent for p in points])
               for i, c in enumerate(table.competencies)]
     series.append(("Overall", [p.mean.overall.percent for p in points]))
     return render(request, "compare/trends.html", {
         "scope": scope, "matrix": table, "points": points,
         "rows": [_TrendRow(row, table) for row in table.rows],
-        "lines": [(label, [comparison.shown(v) for v in values]) for label, values in series],
+        "lines": [(label, [whole_percent(v) for v in values]) for label, values in series],
         "chart": small_multiples(
             title=f"{scope.label}: mean score per competency in each cycle",
             cycles=[str(p.cycle) for p in points], series=series,
@@ -260,7 +259,7 @@ class _TrendRow:
         self.cells = mark_safe("".join(_change_html(c) for c in row.changes))  # noqa: S308
 
 
-def _change_html(change: comparison.Change) -> SafeString:
+def _change_html(change: Change) -> SafeString:
     """A table cell with the change in points, its direction as an arrow and
     in words (shaded too, but never by colour alone). Built as ``_cells_html``
     is, and safe for the same reason: numbers and fixed words only."""
@@ -269,9 +268,10 @@ def _change_html(change: comparison.Change) -> SafeString:
     elif change.points == 0:
         content = '<span aria-hidden="true">→ </span>no change'
     else:
-        size = abs(change.points)
-        content = (f'<span aria-hidden="true">{change.arrow} </span>{change.direction} {size}'
-                   f'<span class="nhsuk-u-visually-hidden"> point{"" if size == 1 else "s"}</span>')
+        # The number stands out; "points" is there for screen readers.
+        number, points = change.words.rsplit(" ", 1)
+        content = (f'<span aria-hidden="true">{change.arrow} </span>{number}'
+                   f'<span class="nhsuk-u-visually-hidden"> {points}</span>')
     return mark_safe(  # noqa: S308
         f'<td class="app-compare-change app-compare-change--{change.direction or "none"}">{content}</td>'
     )
@@ -285,7 +285,8 @@ def questions(request: HttpRequest) -> HttpResponse:
         return _empty(request, scope)
     shares = comparison.question_shares(scope.basis, scope.cycle)
     return render(request, "compare/questions.html", {
-        "scope": scope, "shares": shares, "reported": shares[0].pcts if shares else 0,
+        "scope": scope, "shares": shares,
+        "reported": len(scope.basis.assessments_in([scope.cycle])),
     })
 
 
@@ -296,10 +297,10 @@ def question(request: HttpRequest, number: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("competency"), number=number)
     if scope.cycle is None:
         return _empty(request, scope)
-    answers = comparison.said_no(scope.basis, scope.cycle, question)
+    answered = comparison.answered(scope.basis, scope.cycle, question)
     return render(request, "compare/question.html", {
-        "scope": scope, "question": question, "answers": answers,
-        "reported": len(scope.basis.assessments_in([scope.cycle])),
+        "scope": scope, "question": question, "versions": answered.versions,
+        "answers": answered.said_no, "reported": len(scope.basis.assessments_in([scope.cycle])),
     })
 
 

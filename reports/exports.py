@@ -94,15 +94,18 @@ ANSWER_COLUMNS = [
 def answers_table(basis: Basis, cycle: Cycle, *, actions_only: bool = False
                   ) -> tuple[list[Column], Iterator[list]]:
     """One row per PCT and question of the assessments in the comparison (or
-    per action, with ``actions_only``), read from the database in chunks."""
+    per action, with ``actions_only``), read from the database in chunks.
+
+    Each question as the PCT answered it: the wording and the competency
+    kept at submission (every compared assessment is submitted)."""
     assessments = [a.pk for a in basis.assessments_in([cycle])]
     answers = (
         Answer.objects.filter(assessment_id__in=assessments)
         .order_by("assessment__pct__name", "assessment__pct__code", "question__number")
         .values_list(
             "assessment__pct__code", "assessment__pct__name", "assessment__pct__sha__name",
-            "assessment__focus", "question__number", "question__competency__number",
-            "question__competency__short_title", "question_text", "question__text", "value",
+            "assessment__focus", "question__number", "competency__number",
+            "competency__short_title", "question_text", "value",
             "action", "owner", "due_date", "action_status",
         )
     )
@@ -114,12 +117,10 @@ def answers_table(basis: Basis, cycle: Cycle, *, actions_only: bool = False
     def rows() -> Iterator[list]:
         if not assessments:
             return
-        for (code, name, sha, focus, number, competency, title, wording, current_wording,
+        for (code, name, sha, focus, number, competency, title, wording,
              value, action, owner, due, status) in answers.iterator(chunk_size=CHUNK):
             yield [
-                code, name, sha, str(cycle), focus, number, f"{competency}. {title}",
-                # The wording the PCT answered, kept from submission on.
-                wording or current_wording,
+                code, name, sha, str(cycle), focus, number, f"{competency}. {title}", wording,
                 values.get(value, ""), action, owner, due, statuses.get(status, "") if action else "",
             ]
 

@@ -19,10 +19,11 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments import access
-from assessments.models import Assessment
-from competencies.models import Competency, EvidenceItem, Skill
+from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, LevelBand
+from assessments.scorecards import tallies_of
+from competencies.models import Competency, EvidenceItem, Skill, Theme
 
-from .models import LevelBand, RenderedReport
+from .models import RenderedReport
 from .report import report_context, visible_previous
 
 TEMPLATE = "reports/pdf.html"
@@ -69,23 +70,25 @@ def layout_version() -> str:
 
 def content_key(grant: access.Grant, *, reviews: list | None) -> str:
     """A hash of everything the report shows: any change to the assessment,
-    its answers and actions, the reviews it shows, evidence, the previous
+    its answers and actions (the wording, competency and theme each was
+    answered under included), the reviews it shows, evidence, the previous
     assessment's scores, the bands, the framework's wording or the layout
-    makes a new key.
+    makes a new key; so does the day, while an action is overdue, because
+    the report says on which day it was.
 
-    Eleven to thirteen small queries: cheap beside a render.
+    Ten to twelve small queries: cheap beside a render.
     """
     assessment = grant.assessment
-    answers = list(
-        assessment.answers.order_by("question__number").values_list(
-            "question__number", "question_text", "question__text", "value", "action", "owner",
-            "due_date", "action_status", "version",
-        )
-    )
+    answers = [
+        (number, kept_wording or wording, *rest)
+        for number, kept_wording, wording, *rest in assessment.answers.order_by("question__number")
+        .values_list("question__number", "question_text", "question__text", COMPETENCY_ANSWERED,
+                     THEME_ANSWERED, "value", "action", "owner", "due_date", "action_status", "version")
+    ]
     # Whether an action is overdue depends on the day.
     today = timezone.localdate()
     overdue = [
-        number for number, _, _, _, action, _, due, status, _ in answers
+        number for number, _, _, _, _, action, _, due, status, _ in answers
         if action and due and due < today and status != "done"
     ]
     previous = visible_previous(grant)
@@ -93,20 +96,20 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         layout_version(), reviews,
         assessment.pk, assessment.status, assessment.focus, assessment.submitted_at,
         assessment.accepted_at, str(assessment.cycle), assessment.pct.code, assessment.pct.name,
-        assessment.pct.sha.name,
-        answers, overdue,
+        assessment.pct.sha.name, assessment.scores,
+        answers, overdue, today if overdue else None,
         list(assessment.evidence_references.order_by("pk").values_list(
             "pk", "evidence_item_id", "title", "reference", "note")),
         assessment.transitions.count(),
         list(LevelBand.objects.order_by("level").values_list(
             "level", "name", "min_score", "updated_at")),
         list(Competency.objects.order_by("number").values_list(
-            "number", "short_title", "statement", "theme__title")),
+            "pk", "number", "short_title", "statement")),
+        list(Theme.objects.order_by("pk").values_list("pk", "position", "title")),
         list(Skill.objects.order_by("pk").values_list("competency_id", "position", "text")),
         list(EvidenceItem.objects.order_by("pk").values_list("competency_id", "position", "text")),
         None if previous is None else (
-            previous.pk, str(previous.cycle),
-            list(previous.answers.order_by("question_id").values_list("question_id", "value")),
+            previous.pk, str(previous.cycle), previous.focus, tallies_of(previous).as_json(),
         ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -124,9 +127,7 @@ def render_pdf(grant: access.Grant, *, with_reviews: bool | None = None) -> byte
         )
     for row in context["rows"]:
         # The same competency, with its skills and evidence for the appendix.
-        total, theme = row.competency.total, row.competency.theme
         row.result.competency = by_pk[row.competency.pk]
-        row.result.competency.total, row.result.competency.theme = total, theme
         row.evidence = evidence_by_competency.get(row.competency.pk, [])
     context["stylesheet"] = "/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET
     context["draft"] = assessment.status != Assessment.Status.ACCEPTED

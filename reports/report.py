@@ -9,18 +9,10 @@ from django.utils import timezone
 
 from assessments import access, workflow
 from assessments.models import Answer, Assessment
+from assessments.scorecards import framework, load_bands, scorecard
+from assessments.scoring import Band, Change, CompetencyResult, Scorecard, change_since
 
 from . import charts
-from .scoring import (
-    Band,
-    Change,
-    CompetencyResult,
-    Scorecard,
-    change_since,
-    framework,
-    load_bands,
-    scorecard,
-)
 
 
 @dataclass
@@ -32,7 +24,7 @@ class Row:
     answers: list[Answer] | None = None
 
     def __getattr__(self, name):
-        # competency, score, level, review, review_band
+        # competency, score, level, review, review_band, theme
         return getattr(self.result, name)
 
 
@@ -52,10 +44,11 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
     ``show_reviews`` says whether to include the reviewers' levels; by default,
     whether this person may see them.
 
-    Queries: bands, competencies, answers' values, reviews (only for those
-    who see them), the previous assessment (one or two) and its answers'
-    values, the answers with actions (or, with ``every_answer``, every
-    answer), the evidence references.
+    Queries: bands, competencies, answers' values (only for a draft or a
+    returned assessment: a submitted one keeps its scores), reviews (only
+    for those who see them), the previous assessment (one or two) and its
+    answers' values (likewise), the answers with actions (or, with
+    ``every_answer``, every answer), the evidence references.
     """
     assessment = grant.assessment
     bands = load_bands()
@@ -79,7 +72,7 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
         answers = list(answers)
         by_competency: dict[int, list[Answer]] = {}
         for answer in answers:
-            by_competency.setdefault(answer.question.competency_id, []).append(answer)
+            by_competency.setdefault(answer.competency_answered_id, []).append(answer)
         for row in rows:
             row.answers = by_competency.get(row.competency.pk, [])
         actions = [a for a in answers if a.action]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .comparison import shown
+from assessments.scoring import whole_percent
 
 COLUMNS = 3
 PANEL_W, PANEL_H = 260, 150
@@ -47,7 +47,7 @@ def _description(cycles: Sequence[str], series: Sequence[tuple[str, Sequence[flo
     parts = []
     for label, values in series:
         points = ", ".join(
-            f"{cycle} {'no submissions' if v is None else f'{shown(v)}%'}"
+            f"{cycle} {'no submissions' if v is None else f'{whole_percent(v)}%'}"
             for cycle, v in zip(cycles, values)
         )
         parts.append(f"{label}: {points}")
@@ -80,7 +80,7 @@ def _panel(index: int, label: str, values: Sequence[float | None], cycles: Seque
         "", '<text x="{0}" y="{1}" font-size="10" fill="{2}" text-anchor="middle">{3}</text>',
         ((n(x(i)), n(top + PANEL_H - 8), MUTED, cycle) for i, cycle in enumerate(cycles)),
     )
-    points = [(x(i), y(v), shown(v)) for i, v in enumerate(values) if v is not None]
+    points = [(x(i), y(v), whole_percent(v)) for i, v in enumerate(values) if v is not None]
     line = ""
     if len(points) > 1:
         line = format_html(

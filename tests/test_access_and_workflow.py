@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from assessments import access, workflow
+from assessments import access, scorecards, workflow
 from assessments.models import Answer, Assessment, CompetencyReview, Cycle, Transition
 from competencies.models import Competency, EvidenceItem, Question
 from tests.conftest import fill, make_person
@@ -37,6 +37,12 @@ def people(board_member, other_board_member, reviewer, other_reviewer, admin_use
             "nobody": make_person("nemo")}
 
 
+def set_status(assessment, status: str) -> None:
+    """Straight to ``status``, with the scorecard a submitted or accepted one keeps."""
+    kept = scorecards.counted(assessment).as_json() if status in ("submitted", "accepted") else None
+    Assessment.objects.filter(pk=assessment.pk).update(status=status, scores=kept)
+
+
 @pytest.mark.parametrize("status, who_sees", [
     ("draft", {"board_member", "admin_user"}),
     ("submitted", {"board_member", "reviewer", "admin_user"}),
@@ -44,7 +50,7 @@ def people(board_member, other_board_member, reviewer, other_reviewer, admin_use
     ("accepted", {"board_member", "reviewer", "admin_user"}),
 ])
 def test_who_sees_an_assessment(people, draft, status, who_sees):
-    Assessment.objects.filter(pk=draft.pk).update(status=status)
+    set_status(draft, status)
 
     for name, user in people.items():
         visible = access.visible_assessments(user).filter(pk=draft.pk).exists()
@@ -58,7 +64,7 @@ def test_who_sees_an_assessment(people, draft, status, who_sees):
 
 @pytest.mark.parametrize("status", ["draft", "submitted"])
 def test_only_the_pcts_board_may_answer(people, draft, status):
-    Assessment.objects.filter(pk=draft.pk).update(status=status)
+    set_status(draft, status)
 
     grant = access.grant_to_answer(people["board_member"], draft.pk)
     assert grant.assessment == draft and grant.may_answer == (status == "draft")
@@ -94,7 +100,7 @@ def test_a_reviewer_cannot_review_a_draft(people, draft):
 ])
 def test_one_grant_says_what_each_person_may_do(people, draft, status, board_sees_reviews, may_answer,
                                                  may_review):
-    Assessment.objects.filter(pk=draft.pk).update(status=status)
+    set_status(draft, status)
 
     board = access.grant_for(people["board_member"], draft.pk)
     admin = access.grant_for(people["admin_user"], draft.pk)

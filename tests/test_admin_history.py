@@ -82,7 +82,7 @@ def test_admins_manage_people_with_their_organisation_and_role(client, admin_use
 def test_the_band_admin_says_the_bands_are_local_defaults(client, admin_user):
     client.force_login(admin_user)
 
-    response = client.get(reverse("admin:reports_levelband_changelist"))
+    response = client.get(reverse("admin:assessments_levelband_changelist"))
 
     assert "local defaults, not Department of Health thresholds" in response.text
     assert response.text.count("World class") >= 1

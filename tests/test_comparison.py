@@ -208,7 +208,7 @@ def test_matrix_page_shows_numbers_levels_links_and_summaries(client, reviewer, 
 
 def test_without_level_bands_the_matrix_shows_scores_alone(client, reviewer, sha_data):
     """Admins may delete every band; scores still show, just without a level."""
-    from reports.models import LevelBand
+    from assessments.models import LevelBand
 
     LevelBand.objects.all().delete()
     client.force_login(reviewer)
@@ -410,20 +410,19 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
     def pages():
         client.force_login(reviewer)
         # The session, its user, the reviewer's membership; every cycle; every
-        # submitted or accepted assessment of the SHA's PCTs; the PCTs with
-        # their SHA; the competencies with their number of questions; the
-        # level bands; the Yes and answered counts per assessment and
-        # competency (one GROUP BY).
-        with django_assert_num_queries(9):
+        # submitted or accepted assessment of the SHA's PCTs, with the
+        # scorecard it kept (no answers are read); the PCTs with their SHA;
+        # the competencies; the level bands.
+        with django_assert_num_queries(8):
             assert client.get(reverse("compare:matrix")).status_code == 200
         client.force_login(admin_user)
         # The session, its user; the SHAs (the filter and the SHA means); the
         # admin's membership (none, for the header); then as above: cycles,
-        # assessments, PCTs, competencies, bands, the counts.
-        with django_assert_num_queries(10):
+        # assessments with their scorecards, PCTs, competencies, bands.
+        with django_assert_num_queries(9):
             assert client.get(reverse("compare:matrix")).status_code == 200
         # With ?sha=: that SHA, looked up by the access check.
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(10):
             assert client.get(reverse("compare:matrix"), {"sha": "Q30"}).status_code == 200
 
     pages()
@@ -438,19 +437,21 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
 def test_other_pages_query_counts(client, reviewer, board_member, sha_data, cycle,
                                   django_assert_num_queries):
     client.force_login(reviewer)
-    # Session, user, membership, cycles, assessments, then: the PCTs,
-    # competencies, bands and one GROUP BY over every cycle.
-    with django_assert_num_queries(9):
+    # Session, user, membership, cycles, assessments with the scorecards
+    # they kept (every cycle's), then: the PCTs, competencies, bands.
+    with django_assert_num_queries(8):
         client.get(reverse("compare:trends"))
-    # Session, user, membership, cycles, assessments, the GROUP BY per question.
+    # Session, user, membership, cycles, assessments, the GROUP BY per
+    # question as answered.
     with django_assert_num_queries(6):
         client.get(reverse("compare:questions"))
-    # Session, user, membership, the question, cycles, assessments, the answers "No".
+    # Session, user, membership, the question, cycles, assessments, every
+    # answer to the question (its versions, and the answers "No").
     with django_assert_num_queries(7):
         client.get(reverse("compare:question", args=[17]))
     client.force_login(board_member)
     # As the reviewer's matrix, and the board member's SHA for its name.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("compare:matrix"))
 
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import workflow
-from assessments.models import Cycle
+from assessments.models import Cycle, LevelBand
 from competencies.models import Competency, EvidenceItem
-from reports.models import LevelBand, RenderedReport
+from reports.models import RenderedReport
 from reports.pdf import StaticFilesFetcher, filename_for
 from tests.conftest import fill
 
@@ -299,11 +299,11 @@ def test_a_cached_download_runs_a_constant_number_of_queries(
     # 1 session, 2 user, 3 membership, 4 assessment; for the key: 5 reviews,
     # 6 answers, 7–8 the previous assessment (same focus, then any: none),
     # 9 evidence references, 10 transitions, 11 bands, 12 competencies,
-    # 13 skills, 14 evidence items; 15 the cached PDF.
-    with django_assert_num_queries(15):
+    # 13 themes, 14 skills, 15 evidence items; 16 the cached PDF.
+    with django_assert_num_queries(16):
         cached = client.get(url(reported))
     reported.answers.update(owner="Someone else")
     client.get(url(reported))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url(reported))
     assert cached.status_code == 200

@@ -251,19 +251,20 @@ def test_admins_see_any_report(client, admin_user, draft):
 
 # Queries. Each page load, whatever the number of answers and actions:
 # 1 session, 2 user, 3 membership (with organisation), 4 assessment (with PCT,
-# SHA, cycle), 5 level bands, 6 competencies with their number of questions,
-# 7 answers' values, then per case: the reviews (only for those who see
+# SHA, cycle), 5 level bands, 6 competencies with their themes, then per
+# case: the answers' values (only for a draft or a returned assessment: a
+# submitted one keeps its scores), the reviews (only for those who see
 # them), the previous assessment (same focus, then any: one or two queries)
-# and its answers' values; then the answers with actions, the evidence
-# references.
+# and its answers' values (likewise); then the answers with actions, the
+# evidence references.
 
 
 def test_report_page_queries_for_a_draft_are_constant(
     client, board_member, draft, django_assert_num_queries
 ):
     client.force_login(board_member)
-    # 1–7; no reviews for the PCT during a draft; previous: same focus,
-    # then any (none found); actions; evidence
+    # 1–6; the answers' values; no reviews for the PCT during a draft;
+    # previous: same focus, then any (none found); actions; evidence
     with django_assert_num_queries(11):
         client.get(url(draft))
     fill(draft)
@@ -278,12 +279,12 @@ def test_report_page_queries_with_reviews_and_a_previous_assessment_are_constant
     url_later = url(later)
     fill(later)
     assert workflow.submit(assessment=later, user=board_member) == []
-    # 1–7; reviews; previous assessment (found with the same focus); its
-    # answers' values; actions; evidence; the previous assessment's cycle
-    # (previous_assessment() does not select it)
-    with django_assert_num_queries(13):
+    # 1–6; reviews; previous assessment (found with the same focus);
+    # actions; evidence; the previous assessment's cycle (previous_assessment()
+    # does not select it). Both assessments are submitted: no answers' values.
+    with django_assert_num_queries(11):
         client.get(url_later)
     review_everything(later, reviewer)
     later.answers.update(action="More", owner="Someone")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         client.get(url_later)

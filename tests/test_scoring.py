@@ -1,30 +1,33 @@
 """Scores and levels, tested as plain functions and without HTTP."""
 
+import json
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 
 from assessments import workflow
-from assessments.models import Answer
-from competencies.models import Competency
-from reports.models import LevelBand
-from reports.scoring import (
+from assessments.models import Answer, LevelBand
+from assessments.scorecards import framework, load_bands, scorecard
+from assessments.scoring import (
     Band,
     Change,
     Score,
+    Tallies,
     band_for_level,
     band_problems,
+    build_scorecard,
+    change,
     change_since,
-    framework,
+    count,
     level_for,
-    load_bands,
     overall_percent,
-    scorecard,
     tally,
     whole_percent,
 )
+from competencies.models import Competency
 from tests.conftest import fill
 
 BANDS = [Band(1, "Emerging", Decimal("0")), Band(2, "Developing", Decimal("40")),
@@ -114,6 +117,42 @@ def test_overall_of_a_draft_leaves_out_competencies_with_nothing_answered():
     assert overall_percent(scores.values()) == 75
 
 
+def test_each_answer_counts_where_it_was_answered():
+    # (competency id, theme id, value): competency 2 is under theme 20
+    tallies = count([(1, 10, "yes"), (1, 10, "no"), (1, 10, ""), (2, 20, "yes")])
+
+    assert tallies.competencies == {1: Score(1, 2, 3), 2: Score(1, 1, 1)}
+    assert tallies.themes == {10: Score(1, 2, 3), 20: Score(1, 1, 1)}
+    assert tallies.theme_of == {1: 10, 2: 20}
+    assert tallies.overall == 75
+    assert tallies.score_of(3) == Score(0, 0, 0) and tallies.score_of(3).percent is None
+
+
+def test_tallies_are_kept_as_json_and_read_back_the_same():
+    tallies = count([(1, 10, "yes"), (1, 10, "no"), (2, 10, "no"), (3, 20, "yes")] * 3)
+
+    kept = json.loads(json.dumps(tallies.as_json()))
+
+    assert Tallies.from_json(kept) == tallies
+    assert kept["overall"] == tallies.overall
+
+
+def test_a_scorecard_from_tallies_shows_what_was_scored_in_the_frameworks_order():
+    themes = {10: SimpleNamespace(pk=10, position=2), 20: SimpleNamespace(pk=20, position=1)}
+    competencies = [SimpleNamespace(pk=pk) for pk in (3, 1, 2)]
+    tallies = count([(1, 10, "yes"), (1, 10, "yes"), (3, 20, "no"), (3, 20, "yes")])
+    review = SimpleNamespace(level=4)
+
+    card = build_scorecard(tallies, competencies=competencies, themes=themes, bands=BANDS,
+                           reviews={1: review})
+
+    assert [(r.competency.pk, r.theme.pk, r.level.level) for r in card.competencies] == [
+        (3, 20, 2), (1, 10, 4)]  # 2 was not scored; 3 comes first in the framework
+    assert card.competencies[1].review is review and card.competencies[1].review_band.level == 4
+    assert [theme.pk for theme, _ in card.themes] == [20, 10]
+    assert (card.overall, card.overall_level.level, card.answered, card.total) == (75, 3, 4, 4)
+
+
 def test_band_for_level_names_a_reviewers_level():
     assert band_for_level(3, BANDS).name == "Established"
     assert band_for_level(None, BANDS) is None
@@ -134,6 +173,21 @@ def test_change_is_in_whole_points_as_the_scores_are_shown():
     assert Change(-3).direction == "down" and Change(-3).size == 3
     assert Change(0).direction == "same"
     assert Change(None).direction is None
+    assert change(65.4, 64.6) == Change(0)  # both shown as 65%
+    assert change(62.5, 61.4) == Change(2)  # 63% from 61%
+    assert change(50, None) == change(None, 50) == Change(None)
+
+
+@pytest.mark.parametrize("points, arrow, words", [
+    (12, "↑", "up 12 points"), (1, "↑", "up 1 point"), (-1, "↓", "down 1 point"),
+    (0, "→", "no change"), (None, "", "not comparable"),
+])
+def test_a_change_in_words(points, arrow, words):
+    assert (Change(points).arrow, Change(points).words) == (arrow, words)
+
+
+def test_no_score_is_shown_as_no_whole_percent():
+    assert whole_percent(None) is None
 
 
 # Against the database

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
-from assessments import workflow
+from assessments import scorecards, workflow
 from assessments.models import (
     Answer,
     Assessment,
@@ -20,6 +20,7 @@ from assessments.models import (
     Organisation,
     Transition,
 )
+from assessments.scoring import Tallies
 from competencies.models import Question
 from devtools.demo.answers import planned_answers, require_framework
 from devtools.demo.demo_set import PLAN
@@ -120,8 +121,8 @@ def test_every_no_once_submitted_has_an_action_owner_and_due_date_within_the_cyc
         assert datetime.date(year, 4, 1) <= answer.due_date <= datetime.date(year + 1, 3, 31), answer
     submitted = Assessment.objects.filter(status__in=SUBMITTED_ONCE)
     assert all(workflow.gaps_for_submission(a) == [] for a in submitted)
-    # Wording is frozen from submission on, as submit() does.
-    assert not Answer.objects.filter(assessment__status__in=SUBMITTED_ONCE, question_text="").exists()
+    # The question is kept from submission on, as submit() keeps it.
+    assert not Answer.objects.filter(assessment__status__in=SUBMITTED_ONCE, competency=None).exists()
 
 
 def test_answers_and_actions_are_varied_and_realistic(seeded):
@@ -229,7 +230,7 @@ def test_national_scale_england(settings):
     answers = Answer.objects.filter(assessment__in=national)
     assert answers.count() == national.count() * 112
     assert not answers.filter(value="").exists()
-    assert not answers.filter(question_text="").exists()
+    assert not answers.filter(competency=None).exists()
     assert not answers.filter(value="no").filter(Q(action="") | Q(owner="") | Q(due_date=None)).exists()
     sample = national.order_by("pk")[::97]
     assert all(workflow.gaps_for_submission(a) == [] for a in sample)
@@ -244,6 +245,8 @@ def test_national_scale_england(settings):
         by__membership__organisation=F("assessment__pct"), by__membership__role="board_member").exists()
     assert Answer.history.filter(assessment__in=national, history_type="+").count() == answers.count()
     assert set(answers.values_list("version", flat=True)) == {1}
+    # The scorecard kept as submit() keeps it.
+    assert all(Tallies.from_json(a.scores) == scorecards.counted(a) for a in sample)
     # Some PCTs do much better than others.
     shares = [
         a.yes / 112

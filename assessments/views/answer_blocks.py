@@ -8,7 +8,8 @@ from competencies.models import Competency, EvidenceItem, Process, Skill
 
 from .. import workflow
 from ..forms import AnswerForm
-from ..models import ACTION_MAX_LENGTH, OWNER_MAX_LENGTH, Answer, Assessment
+from ..models import ACTION_MAX_LENGTH, CHECKLIST_ORDER, OWNER_MAX_LENGTH, Answer, Assessment
+from ..scorecards import themes_by_id
 
 ANSWER_LIMITS = {"action": f"{ACTION_MAX_LENGTH:,}", "owner": OWNER_MAX_LENGTH}
 
@@ -63,15 +64,17 @@ def question_view(
 def sections(assessment: Assessment, forms: dict[int, AnswerForm] | None = None) -> list:
     """Themes → competencies → question blocks, in the checklist's order."""
     forms = forms or {}
-    answers = (
-        assessment.answers.select_related("question__process", "updated_by")
-        .order_by("question__competency__theme__position", "question__competency__number",
-                  "question__number")
+    answers = list(
+        assessment.answers.select_related("question__process", "question__competency", "updated_by")
+        .order_by(*CHECKLIST_ORDER)
     )
     competencies = Competency.objects.select_related("theme").in_bulk()
+    theme_of = themes_by_id(competencies.values(), {a.theme_answered_id for a in answers})
     guidance = _guidance()
     themes = []
-    for competency_id, group in groupby(answers, key=lambda a: a.question.competency_id):
+    for competency_id, answered_here in groupby(answers, key=lambda a: a.competency_answered_id):
+        group = list(answered_here)
+        theme = theme_of[group[0].theme_answered_id]
         competency = competencies[competency_id]
         competency.guidance = guidance[competency_id]
         competency.questions_here = [
@@ -82,9 +85,9 @@ def sections(assessment: Assessment, forms: dict[int, AnswerForm] | None = None)
         if not any(q["state"] or q["errors"] or q["conflict"] for q in competency.questions_here):
             competency.fragment_key = repr([_fragment_key(q, assessment) for q in competency.questions_here])
         competency.answered = sum(1 for q in competency.questions_here if q["answer"].value)
-        if not themes or themes[-1].pk != competency.theme_id:
-            themes.append(competency.theme)
-            competency.theme.sections = []
+        if not themes or themes[-1].pk != theme.pk:
+            themes.append(theme)
+            theme.sections = []
         themes[-1].sections.append(competency)
     return themes
 
@@ -101,10 +104,12 @@ def _guidance() -> dict[int, dict[str, list[dict]]]:
 
 def _fragment_key(q: dict, assessment: Assessment) -> str:
     """Everything a saved question block shows, so that its rendered HTML can
-    be cached: any change to the answer, its wording or its guidance is a new key."""
+    be cached: any change to the answer, its question's number or wording or
+    its guidance is a new key."""
     answer = q["answer"]
     return repr((
-        assessment.pk, answer.pk, answer.version, answer.updated_at, sorted(q["data"].items()),
+        assessment.pk, answer.pk, answer.question.number, answer.version, answer.updated_at,
+        sorted(q["data"].items()),
         answer.updated_by and (answer.updated_by.get_full_name() or answer.updated_by.get_username()),
         answer.wording, answer.question.process and answer.question.process.text,
         answer.carried_over, assessment.previous and str(assessment.previous.cycle),

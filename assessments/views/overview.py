@@ -13,7 +13,7 @@ from competencies.models import Competency
 
 from .. import access, workflow
 from ..forms import StartAssessmentForm
-from ..models import Assessment, Organisation
+from ..models import COMPETENCY_NUMBER_ANSWERED, Assessment, Organisation
 
 
 @login_required
@@ -68,13 +68,14 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def progress_of(assessment: Assessment) -> dict:
-    """Answered of total, overall and per competency number, in one query."""
+    """Answered of total, overall and per competency number (where each
+    question was answered), in one query."""
     rows = (
-        assessment.answers.values("question__competency__number")
+        assessment.answers.values(number=COMPETENCY_NUMBER_ANSWERED)
         .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(value="")))
-        .order_by("question__competency__number")
+        .order_by("number")
     )
-    per = {r["question__competency__number"]: r for r in rows}
+    per = {r["number"]: r for r in rows}
     return {
         "answered": sum(r["answered"] for r in per.values()),
         "total": sum(r["total"] for r in per.values()),

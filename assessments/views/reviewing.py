@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
-from reports.scoring import level_for, load_bands, tally
 
 from .. import access, workflow
 from ..forms import AcceptForm, ReturnForm, ReviewForm
+from ..scorecards import scorecard
 from .refusals import refusals
 
 
@@ -25,15 +24,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def render_review(request, grant: access.Grant, *, bound=None, return_form=None, accept_form=None,
                   status=200) -> HttpResponse:
     assessment = grant.assessment
-    bands = load_bands()
-    competencies = list(Competency.objects.annotate(total=Count("questions")))
-    values = assessment.answers.values_list("question__competency_id", "value")
-    scores = tally(values, {c.pk: c.total for c in competencies})
-    reviews = {r.competency_id: r for r in assessment.reviews.select_related("reviewer")}
-    for competency in competencies:
-        competency.score = scores[competency.pk]
-        competency.level = level_for(competency.score.percent, bands)
-        competency.review = reviews.get(competency.pk)
+    competencies = []
+    for result in scorecard(assessment).competencies:
+        competency = result.competency
+        competency.score, competency.level, competency.review = result.score, result.level, result.review
+        competencies.append(competency)
         if bound is not None and bound.prefix == f"c{competency.number}":
             competency.form = bound
         else:

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 
 from assessments import workflow
 from assessments.models import Assessment
+from assessments.scorecards import load_bands, scorecard
+from assessments.scoring import level_for
 
 REVIEW_REASONS: dict[int, list[str]] = {
     1: [
@@ -47,10 +49,6 @@ ACCEPT_COMMENT = (
 def record_reviews(assessment: Assessment, *, reviewer: AbstractUser, competencies: int) -> None:
     """The reviewer's levels for the first ``competencies`` competencies: the
     level the answers give, give or take one, with a reason."""
-    # Where it was before the move: scoring is moving into the domain apps in
-    # parallel (issue 10), and that change will set the new path.
-    from reports.scoring import level_for, load_bands, scorecard
-
     rng = random.Random(f"review:{assessment.pct.code}:{assessment.cycle.start_year}:{assessment.focus}")
     bands = load_bands()
     for result in scorecard(assessment, bands=bands).competencies[:competencies]:

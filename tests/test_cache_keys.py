@@ -1,0 +1,204 @@
+"""Every cache key covers everything its output shows: one test per input.
+
+The answering page caches each section of question blocks, keyed by what the
+blocks show (``assessments.views._fragment_key``); the PDF board report is
+kept in the database, keyed by a hash of what it shows
+(``reports.pdf.content_key``). Each test changes one input behind the
+pages' back and checks that the page shows it, or that the key changes.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from assessments import access, workflow
+from assessments.models import Answer, Assessment, Cycle, EvidenceReference, LevelBand, Transition
+from competencies.models import Competency, EvidenceItem, Process, Question, Skill, Theme
+from reports import pdf
+from tests.conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+ACTION = 9  # fill() answers every third question No, with an action
+
+
+def answers(assessment, number: int = ACTION):
+    return Answer.objects.filter(assessment=assessment, question__number=number)
+
+
+# The answering page's sections --------------------------------------------------------
+
+
+@pytest.fixture
+def carried(pct, board_member, draft):
+    """A draft started from the PCT's previous assessment: its answers are carried over."""
+    fill(draft)
+    return workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
+                                     user=board_member, from_previous=True)
+
+
+SECTION_INPUTS = {
+    "value": (lambda a: answers(a, 8).update(value="no"),
+              'name="q8-value" type="radio" value="no" checked'),
+    "action": (lambda a: answers(a).update(action="A new action"), "A new action"),
+    "owner": (lambda a: answers(a).update(owner="A new owner"), 'value="A new owner"'),
+    "due date": (lambda a: answers(a).update(due_date=datetime.date(2010, 1, 31)),
+                 'value="2010-01-31"'),
+    "action status": (lambda a: answers(a).update(action_status="done"),
+                      '<option value="done" selected>'),
+    "version": (lambda a: answers(a).update(version=41), 'name="q9-version" value="41"'),
+    "who saved it": (lambda a: get_user_model().objects.update(first_name="Renamed"),
+                     "Last saved by Renamed"),
+    "when it was saved": (lambda a: answers(a).update(
+        updated_at=datetime.datetime(2009, 2, 3, 4, 5, tzinfo=datetime.UTC)), "3 February 2009"),
+    "wording": (lambda a: Question.objects.filter(number=ACTION).update(text="Reworded?"),
+                "Reworded?"),
+    "guidance": (lambda a: Process.objects.filter(questions__number=ACTION).update(
+                 text="Rewritten guidance"), "rewritten guidance."),
+    # The last question of its section, so that the blocks keep their order.
+    "question number": (lambda a: Question.objects.filter(number=16).update(number=199),
+                        "Question 199"),
+    "carried over": (lambda a: answers(a).update(carried_over=False),
+                     "Carried over from 2008/09"),
+    "previous cycle": (lambda a: Cycle.objects.filter(start_year=2008).update(start_year=2007),
+                       "Carried over from 2007/08"),
+}
+
+
+@pytest.mark.parametrize("name", SECTION_INPUTS)
+def test_the_answering_page_shows_each_change_to_a_cached_section(client, board_member, carried,
+                                                                  name):
+    change, seen = SECTION_INPUTS[name]
+    client.force_login(board_member)
+    url = reverse("assessments:answer", args=[carried.pk])
+    answers(carried, 8).update(version=1, updated_by=board_member)  # "Last saved by…"
+    answers(carried).update(version=1, updated_by=board_member)
+    before = client.get(url).text  # every section rendered and cached
+
+    change(carried)
+
+    after = client.get(url).text
+    if name == "carried over":  # a mark that goes away
+        assert after.count(seen) == before.count(seen) - 1
+    else:
+        assert seen not in before and seen in after
+
+
+
+# The PDF board report's key -----------------------------------------------------------
+
+
+@pytest.fixture
+def later(pct, board_member, reviewer, submitted):
+    """The 2009/10 draft after an accepted 2008/09 one, answered, with an
+    action overdue and evidence."""
+    workflow.accept(assessment=submitted, user=reviewer)
+    later = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
+                                      user=board_member, from_previous=True)
+    fill(later)
+    workflow.add_evidence(assessment=later, user=board_member,
+                          evidence_item_id=EvidenceItem.objects.first().pk, title="Minutes")
+    return later
+
+
+def key(assessment, user, *, reviews=None) -> str:
+    fresh = Assessment.objects.select_related("pct__sha", "cycle").get(pk=assessment.pk)
+    return pdf.content_key(access.decide(user, fresh), reviews=reviews)
+
+
+def previous_of(assessment):
+    return Assessment.objects.exclude(pk=assessment.pk)
+
+
+def first(model):
+    return model.objects.filter(pk=model.objects.order_by("pk").first().pk)
+
+
+PDF_INPUTS = {
+    "answer": lambda a: answers(a, 8).update(value="no"),
+    "action": lambda a: answers(a).update(action="A new action"),
+    "owner": lambda a: answers(a).update(owner="A new owner"),
+    "due date": lambda a: answers(a).update(due_date=datetime.date(2010, 1, 31)),
+    "action status": lambda a: answers(a).update(action_status="done"),
+    "wording": lambda a: Question.objects.filter(number=ACTION).update(text="Reworded?"),
+    "competency of a question": lambda a: Question.objects.filter(number=ACTION).update(
+        competency=Competency.objects.get(number=11)),
+    "theme of a competency": lambda a: Competency.objects.filter(number=1).update(
+        theme=Theme.objects.get(position=4)),
+    "question number": lambda a: Question.objects.filter(number=ACTION).update(number=199),
+    "evidence": lambda a: EvidenceReference.objects.filter(assessment=a).update(title="Board"),
+    "timeline": lambda a: Transition.objects.create(assessment=a, from_status="draft",
+                                                    to_status="draft", comment="A step"),
+    "status and scores": lambda a: workflow.submit(assessment=a, user=a.created_by),
+    "focus": lambda a: Assessment.objects.filter(pk=a.pk).update(focus="Obesity"),
+    "cycle": lambda a: Cycle.objects.filter(start_year=2009).update(start_year=2010),
+    "PCT name": lambda a: a.pct.__class__.objects.filter(pk=a.pct_id).update(name="Renamed PCT"),
+    "PCT code": lambda a: a.pct.__class__.objects.filter(pk=a.pct_id).update(code="5XX"),
+    "SHA name": lambda a: a.pct.__class__.objects.filter(pk=a.pct.sha_id).update(name="Renamed SHA"),
+    "bands": lambda a: LevelBand.objects.filter(level=4).update(name="Excellent"),
+    "competency title": lambda a: Competency.objects.filter(number=1).update(short_title="Lead"),
+    "competency statement": lambda a: Competency.objects.filter(number=1).update(statement="New"),
+    "theme title": lambda a: Theme.objects.filter(position=1).update(title="A new theme title"),
+    "skill": lambda a: first(Skill).update(text="A new skill"),
+    "evidence item": lambda a: first(EvidenceItem).update(text="A new evidence item"),
+    "previous scores": lambda a: previous_of(a).update(
+        scores={**previous_of(a).get().scores, "overall": 1.0}),
+    "previous focus": lambda a: previous_of(a).update(focus="Obesity"),
+    "previous cycle": lambda a: Cycle.objects.filter(start_year=2008).update(start_year=2007),
+}
+
+
+@pytest.mark.parametrize("name", PDF_INPUTS)
+def test_the_pdf_key_changes_with_each_input(board_member, later, name):
+    before = key(later, board_member)
+
+    PDF_INPUTS[name](later)
+
+    assert key(later, board_member) != before
+
+
+def test_the_pdf_key_changes_with_the_reviewers_levels(board_member, reviewer, submitted):
+    workflow.record_review(assessment=submitted, competency=Competency.objects.get(number=1),
+                           user=reviewer, level=2, reason="No minutes.")
+    reviews = list(submitted.reviews.values_list("competency_id", "level", "reason", "updated_at"))
+    workflow.record_review(assessment=submitted, competency=Competency.objects.get(number=1),
+                           user=reviewer, level=3, reason="Minutes seen.")
+    changed = list(submitted.reviews.values_list("competency_id", "level", "reason", "updated_at"))
+
+    assert key(submitted, reviewer, reviews=reviews) != key(submitted, reviewer, reviews=changed)
+    assert key(submitted, reviewer, reviews=reviews) != key(submitted, reviewer, reviews=None)
+
+
+def test_the_pdf_key_changes_with_the_day_only_while_an_action_is_overdue(
+    board_member, later, monkeypatch
+):
+    today = key(later, board_member)
+    monkeypatch.setattr(pdf.timezone, "localdate", lambda: datetime.date.today()
+                        + datetime.timedelta(days=1))
+    assert key(later, board_member) != today  # "3 overdue on <the day>"
+
+    later.answers.update(due_date=None, action="")
+    tomorrow = key(later, board_member)
+    monkeypatch.setattr(pdf.timezone, "localdate", lambda: datetime.date.today()
+                        + datetime.timedelta(days=2))
+    assert key(later, board_member) == tomorrow
+
+
+@pytest.mark.parametrize("change", [
+    lambda: Question.objects.filter(number=ACTION).update(text="Reworded?"),
+    lambda: Question.objects.filter(number=ACTION).update(
+        competency=Competency.objects.get(number=11)),
+    lambda: Competency.objects.filter(number=1).update(theme=Theme.objects.get(position=4)),
+], ids=["wording", "competency of a question", "theme of a competency"])
+def test_the_key_of_an_accepted_report_ignores_what_it_does_not_show(board_member, reviewer,
+                                                                    submitted, change):
+    """The framework's later changes do not show in a submitted report, so
+    they do not throw away the stored PDF either."""
+    workflow.accept(assessment=submitted, user=reviewer)
+    before = key(submitted, board_member)
+
+    change()
+
+    assert key(submitted, board_member) == before
