@@ -1,9 +1,9 @@
-"""Organisations, people, and their self-assessments against the Tool D1 checklist."""
+"""A PCT's self-assessment against the Tool D1 checklist: its answers, its
+evidence, its timeline and the SHA's levels."""
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from competencies.models import Competency, EvidenceItem, Question, Theme
 
-from .scoring import Band, band_problems
+from .organisations import Cycle, Organisation
 
 ACTION_MAX_LENGTH = 2000
 OWNER_MAX_LENGTH = 200
@@ -24,83 +24,6 @@ DUE_DATE_VALIDATORS = [
     MinValueValidator(EARLIEST_DUE_DATE, "Enter a due date in 2000 or later."),
     MaxValueValidator(LATEST_DUE_DATE, "Enter a due date in 2100 or earlier."),
 ]
-
-
-class Organisation(models.Model):
-    class Kind(models.TextChoices):
-        SHA = "sha", "Strategic Health Authority"
-        PCT = "pct", "Primary Care Trust"
-
-    code = models.CharField("NHS organisation code", max_length=10, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=3, choices=Kind.choices)
-    sha = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="pcts",
-        limit_choices_to={"kind": Kind.SHA},
-        verbose_name="SHA",
-        help_text="The Strategic Health Authority that oversees this PCT.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            # A PCT sits in exactly one SHA; an SHA sits in none.
-            models.CheckConstraint(
-                condition=(Q(kind="pct") & Q(sha__isnull=False))
-                | (Q(kind="sha") & Q(sha__isnull=True)),
-                name="pct_has_sha_and_sha_has_none",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    """The one organisation a person belongs to, and their role there."""
-
-    class Role(models.TextChoices):
-        BOARD_MEMBER = "board_member", "Board member"
-        REVIEWER = "reviewer", "Reviewer"
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="members"
-    )
-    role = models.CharField(max_length=20, choices=Role.choices)
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
-
-    def clean(self) -> None:
-        expected: dict[str, str] = {
-            self.Role.BOARD_MEMBER: Organisation.Kind.PCT,
-            self.Role.REVIEWER: Organisation.Kind.SHA,
-        }
-        if self.organisation_id and self.organisation.kind != expected.get(self.role):
-            raise ValidationError(
-                {"role": "Board members belong to a PCT and reviewers to an SHA."}
-            )
-
-
-class Cycle(models.Model):
-    """A financial year of assessment, such as 2008/09."""
-
-    start_year = models.PositiveSmallIntegerField(
-        unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-
-    class Meta:
-        ordering = ["start_year"]
-
-    def __str__(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
 
 
 class Assessment(models.Model):
@@ -382,56 +305,3 @@ class CompetencyReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: competency {self.competency.number} level {self.level}"
-
-
-class LevelBand(models.Model):
-    """The lowest score that earns a level (1–4, 4 being “world class”).
-
-    The bands shipped with the product are local defaults, not Department of
-    Health thresholds; admins may change them.
-    """
-
-    level = models.PositiveSmallIntegerField(
-        unique=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
-    name = models.CharField(max_length=50)
-    min_score = models.DecimalField(
-        "lowest score (%)",
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="A score at or above this percentage earns this level. Scores are "
-        "compared as the reports show them, as whole percentages.",
-    )
-    description = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(table_name="reports_historicallevelband")
-
-    class Meta:
-        # Made in the reports app, and kept where they are (with their
-        # history) when the model moved to the domain.
-        db_table = "reports_levelband"
-        ordering = ["level"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(level__gte=1) & Q(level__lte=4), name="band_level_1_to_4"
-            ),
-            models.CheckConstraint(
-                condition=Q(min_score__gte=0) & Q(min_score__lte=100),
-                name="band_min_score_0_to_100",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Level {self.level}: {self.name} (from {self.min_score.normalize():f}%)"
-
-    def clean(self) -> None:
-        """Every score must still get exactly one level with this band changed."""
-        if self.level is None or self.min_score is None:
-            return
-        others = LevelBand.objects.exclude(pk=self.pk).exclude(level=self.level)
-        bands = [Band(b.level, b.name, b.min_score) for b in others]
-        bands.append(Band(self.level, self.name, self.min_score))
-        problems = band_problems(bands)
-        if problems:
-            raise ValidationError({"min_score": problems})

@@ -1,0 +1,31 @@
+"""Organisations, people, and their self-assessments against the Tool D1 checklist.
+
+A package, one module per subject; Django finds the models through the names
+imported here.
+"""
+
+from .assessment import (
+    ACTION_MAX_LENGTH,
+    CHECKLIST_ORDER,
+    COMPETENCY_ANSWERED,
+    COMPETENCY_NUMBER_ANSWERED,
+    DUE_DATE_VALIDATORS,
+    EARLIEST_DUE_DATE,
+    LATEST_DUE_DATE,
+    OWNER_MAX_LENGTH,
+    THEME_ANSWERED,
+    Answer,
+    Assessment,
+    CompetencyReview,
+    EvidenceReference,
+    Transition,
+)
+from .bands import LevelBand
+from .organisations import Cycle, Membership, Organisation
+
+__all__ = [
+    "ACTION_MAX_LENGTH", "CHECKLIST_ORDER", "COMPETENCY_ANSWERED", "COMPETENCY_NUMBER_ANSWERED",
+    "DUE_DATE_VALIDATORS", "EARLIEST_DUE_DATE", "LATEST_DUE_DATE", "OWNER_MAX_LENGTH", "THEME_ANSWERED",
+    "Answer", "Assessment", "CompetencyReview", "Cycle", "EvidenceReference", "LevelBand", "Membership",
+    "Organisation", "Transition",
+]
