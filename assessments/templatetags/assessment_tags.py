@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from django import template
 
+from ..workflow import ANSWER_FIELDS
+
 register = template.Library()
 
 
@@ -34,5 +36,5 @@ def answer_fields(number: int) -> str:
     """The names an autosave of question ``number`` sends (htmx's hx-params)."""
     return ",".join(
         f"q{number}-{name}"
-        for name in ("value", "action", "owner", "due_date", "action_status", "version")
+        for name in [*ANSWER_FIELDS, "version"]
     )
