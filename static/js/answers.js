@@ -5,6 +5,8 @@
 //   being saved would be overwritten by the server's copy of that previous
 //   change. Those newer edits are put back into the new block, which then
 //   saves them.
+// - htmx takes a new block over only once it has settled (20 ms after the
+//   swap): a change made in between would never be sent. It is sent then.
 // - The save state must say when a save is under way or could not be sent.
 // - Leaving the page while a change is typed but not sent, or still being
 //   saved, would lose it: the browser asks first.
@@ -160,4 +162,18 @@ document.body.addEventListener("submit", (event) => {
 
 window.addEventListener("beforeunload", (event) => {
   if (!submitting && (saving > 0 || unsent.size > 0)) event.preventDefault();
+});
+
+// A change made in the moment between a block being replaced and htmx taking
+// it over (or queued on the block just replaced) would never be sent: once
+// the new block is settled, send anything still unsent.
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const block = event.target;
+  if (!block.matches || !block.matches(".app-question")) return;
+  setTimeout(() => {
+    if (unsent.has(block.id) && block.isConnected && block.hasAttribute("hx-post")
+        && !block.classList.contains("htmx-request")) {
+      htmx.trigger(block, "change");
+    }
+  }, 50);
 });
