@@ -1,8 +1,12 @@
 from django import forms
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from competencies.models import EvidenceItem
 
 from . import workflow
+from .fields import DateField
 from .models import (
     ACTION_MAX_LENGTH,
     DUE_DATE_VALIDATORS,
@@ -12,6 +16,7 @@ from .models import (
     EvidenceReference,
     Organisation,
 )
+from .templatetags.assessment_tags import lowerfirst
 
 START_EMPTY = "empty"
 START_FROM_PREVIOUS = "previous"
@@ -67,47 +72,85 @@ class StartAssessmentForm(forms.Form):
         return cleaned
 
 
+class RevealingRadioSelect(forms.RadioSelect):
+    """Radios whose options each reveal more (the NHS.UK conditional reveal):
+    the crispy pack renders ``reveal_template`` after each option, with
+    ``option`` (its value) and ``form``."""
+
+    def __init__(self, *args, reveal_template: str, inline: bool = False, **kwargs):
+        self.reveal_template = reveal_template
+        self.inline = inline
+        super().__init__(*args, **kwargs)
+
+
+OUT_OF_DATE = "This page is out of date: reload it, then make your change again."
+
+
 class AnswerForm(forms.Form):
-    """One checklist answer; its fields are prefixed q<number>-."""
+    """One checklist answer; its fields are prefixed q<number>-.
+
+    An answer may be saved half done (a “No” with no action yet): what
+    submission needs is listed by ``progress.gaps_in``, not refused here.
+    """
+
+    no_optional_marks = True  # a half-done answer is normal while answering
 
     value = forms.ChoiceField(
-        label="Answer", choices=Answer.Value.choices, required=False, widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Select a valid choice: Yes or No."},
+        choices=Answer.Value.choices, required=False,
+        widget=RevealingRadioSelect(reveal_template="assessments/_answer_reveal.html", inline=False),
+        error_messages={"invalid_choice": "Select Yes or No."},
     )
     action = forms.CharField(
-        label="Action", required=False, max_length=ACTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"What the PCT will do about it. Needed for a “No”. "
-        f"Up to {ACTION_MAX_LENGTH:,} characters.",
+        required=False, max_length=ACTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"What the PCT will do about it. Up to {ACTION_MAX_LENGTH:,} characters.",
+        error_messages={"max_length": f"The action must be {ACTION_MAX_LENGTH:,} characters or fewer."},
     )
     owner = forms.CharField(
-        label="Owner", required=False, max_length=OWNER_MAX_LENGTH,
+        required=False, max_length=OWNER_MAX_LENGTH,
         help_text="A name or a role, such as “Director of Public Health”.",
+        error_messages={"max_length": f"The owner must be {OWNER_MAX_LENGTH:,} characters or fewer."},
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label="Due date", required=False, validators=DUE_DATE_VALIDATORS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the due date as a real date, for example 31/03/2009."},
+        help_text="For example, 31 3 2009",
     )
     action_status = forms.ChoiceField(
-        label="Action status", choices=Answer.ActionStatus.choices,
-        initial=Answer.ActionStatus.OPEN,
-        error_messages={"invalid_choice": "Select a valid choice: open, in progress or done."},
+        choices=Answer.ActionStatus.choices, initial=Answer.ActionStatus.OPEN,
+        error_messages={"invalid_choice": "Select open, in progress or done."},
     )
+    confirm = forms.BooleanField(required=False)
     version = forms.IntegerField(
         widget=forms.HiddenInput, min_value=0,
-        error_messages={
-            "required": "This page is out of date: reload it, then make your change again.",
-            "invalid": "This page is out of date: reload it, then make your change again.",
-            "min_value": "This page is out of date: reload it, then make your change again.",
-        },
+        error_messages={"required": OUT_OF_DATE, "invalid": OUT_OF_DATE, "min_value": OUT_OF_DATE},
     )
 
     def __init__(self, *args, answer: Answer, **kwargs):
         self.answer = answer
         self.conflict = False
-        kwargs.setdefault("prefix", f"q{answer.question.number}")
+        number = answer.question.number
+        kwargs.setdefault("prefix", f"q{number}")
+        if not args and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(answer, name) for name in (*workflow.ANSWER_FIELDS, "version")}
         super().__init__(*args, **kwargs)
+        hidden = f'<span class="nhsuk-u-visually-hidden"> for question {number}</span>'
+        labels = {"action": "Action", "owner": "Owner of the action", "due_date": "Due date",
+                  "action_status": "Action status"}
+        for name, label in labels.items():
+            self.fields[name].label = format_html("{}" + hidden, label)
+        self.fields["value"].label = format_html(
+            '<span class="nhsuk-caption-m">Question {}</span> {}', number, linebreaksbr(answer.wording))
+        process = answer.question.process
+        if process is not None:
+            self.fields["value"].help_text = (
+                f"What the competency expects: a world class commissioner {lowerfirst(process.text)}.")
+        self.fields["confirm"].label = format_html(
+            "This answer is still right: confirm it{}", mark_safe(hidden))
+        if not answer.carried_over:
+            del self.fields["confirm"]
+
+    @property
+    def confirming(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("confirm"))
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, answering, evidence, overview, reviewing
+from .views import activity, answering, autosave, evidence, overview, reviewing
 
 app_name = "assessments"
 
@@ -8,9 +8,10 @@ urlpatterns = [
     path("", overview.assessment_list, name="list"),
     path("start/", overview.start, name="start"),
     path("<id:pk>/", overview.detail, name="detail"),
-    path("<id:pk>/answers/", answering.answer_page, name="answer"),
-    path("<id:pk>/answers/<id:number>/", answering.save_answer, name="save_answer"),
-    path("<id:pk>/competencies/<id:number>/", answering.save_section, name="save_section"),
+    path("<id:pk>/answers/", answering.tasks, name="tasks"),
+    path("<id:pk>/answers/competencies/<id:number>/", answering.competency, name="competency"),
+    path("<id:pk>/answers/competencies/<id:number>/changes/", autosave.changes, name="changes"),
+    path("<id:pk>/answers/<id:number>/", autosave.save_answer, name="save_answer"),
     path("<id:pk>/submit/", answering.submit, name="submit"),
     path("<id:pk>/review/", reviewing.review, name="review"),
     path("<id:pk>/review/<id:number>/", reviewing.record_review, name="record_review"),

@@ -21,6 +21,7 @@ from competencies.models import Competency, Question
 
 from . import access
 from .models import (
+    CHECKLIST_ORDER,
     Answer,
     Assessment,
     CompetencyReview,
@@ -29,6 +30,7 @@ from .models import (
     Organisation,
     Transition,
 )
+from .progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Gap, gaps_in
 from .scorecards import counted
 
 Status = Assessment.Status
@@ -48,14 +50,6 @@ class NotAllowed(WorkflowError):
 
 class AssessmentExists(WorkflowError):
     pass
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Something that stops an assessment being submitted."""
-
-    question: Question
-    problem: str
 
 
 @dataclass
@@ -184,17 +178,18 @@ def start_assessment(
     return assessment
 
 
-def save_answer(*, answer: Answer, user, values: dict, version: int) -> SaveResult:
+def save_answer(*, answer: Answer, user, values: dict, version: int, confirm: bool = False) -> SaveResult:
     """Save one answer, unless someone else changed it since ``version`` was read.
 
     Sending back exactly what is saved writes nothing: it is not a change,
     so it is not a conflict either, and it leaves no entry in the history.
-    A carried-over answer sent back unchanged is saved, as confirmed.
+    A carried-over answer stays carried over until it is changed, or sent
+    back unchanged with ``confirm``.
     """
     with transaction.atomic():
         require_answerable(_lock_answer(answer, user))
         unchanged = all(getattr(answer, name) == values[name] for name in ANSWER_FIELDS)
-        if unchanged and not answer.carried_over:
+        if unchanged and not (answer.carried_over and confirm):
             return SaveResult(answer=answer)
         if answer.version != version:
             return SaveResult(answer=answer, conflict=True, attempted=values)
@@ -215,13 +210,27 @@ class _Conflicts(Exception):
         self.results = results
 
 
-def save_answers(*, assessment: Assessment, user, changes: list[tuple[Answer, dict, int]]) -> list[SaveResult]:
-    """Save several answers (answer, values, version each) all or nothing: if
-    someone else changed any of them since it was read, none is saved."""
+@dataclass(frozen=True)
+class Change:
+    """One answer's values as sent, the version they were read at, and
+    whether a carried-over answer is confirmed."""
+
+    answer: Answer
+    values: dict
+    version: int
+    confirm: bool = False
+
+
+def save_answers(*, assessment: Assessment, user, changes: list[Change]) -> list[SaveResult]:
+    """Save several answers all or nothing: if someone else changed any of
+    them since it was read, none is saved."""
     try:
         with transaction.atomic():
             _lock(assessment, user)
-            results = [save_answer(answer=a, user=user, values=v, version=n) for a, v, n in changes]
+            results = [
+                save_answer(answer=c.answer, user=user, values=c.values, version=c.version, confirm=c.confirm)
+                for c in changes
+            ]
             if any(result.conflict for result in results):
                 raise _Conflicts(results)
     except _Conflicts as conflicts:
@@ -231,28 +240,8 @@ def save_answers(*, assessment: Assessment, user, changes: list[tuple[Answer, di
 
 def gaps_for_submission(assessment: Assessment) -> list[Gap]:
     """Everything that stops the assessment being submitted, in checklist order."""
-    gaps = []
-    answers = assessment.answers.select_related("question").order_by("question__number")
-    for answer in answers:
-        if not answer.value:
-            gaps.append(Gap(answer.question, "Answer Yes or No."))
-        elif answer.value == Answer.Value.NO:
-            missing = [
-                label
-                for label, present in [
-                    ("an action", answer.action.strip()),
-                    ("an owner", answer.owner.strip()),
-                    ("a due date", answer.due_date),
-                ]
-                if not present
-            ]
-            if missing:
-                gaps.append(Gap(answer.question, f"A “No” needs {_join(missing)}."))
-    return gaps
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    answers = assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS).order_by(*CHECKLIST_ORDER)
+    return [gap for answer in answers for gap in gaps_in(AnswerState(**answer))]
 
 
 def _move(assessment: Assessment, *, to: str, user, comment: str = "") -> access.Grant:

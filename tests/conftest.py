@@ -118,7 +118,8 @@ def draft(board_member, pct, cycle):
 
 
 def fill(assessment, *, no_every: int = 3, action: str = "Agree a joint plan with the council"):
-    """Answer every question: every ``no_every``-th a "No" with a complete action."""
+    """Answer every question (carried-over answers are confirmed): every
+    ``no_every``-th a "No" with a complete action."""
     import datetime
 
     from assessments.models import Answer
@@ -130,7 +131,8 @@ def fill(assessment, *, no_every: int = 3, action: str = "Agree a joint plan wit
         answer.action = action if no else ""
         answer.owner = "Director of Commissioning" if no else ""
         answer.due_date = datetime.date(2009, 3, 31) if no else None
-    Answer.objects.bulk_update(answers, ["value", "action", "owner", "due_date"])
+        answer.carried_over = False
+    Answer.objects.bulk_update(answers, ["value", "action", "owner", "due_date", "carried_over"])
     return assessment
 
 

@@ -228,7 +228,7 @@ def test_saving_what_is_saved_is_neither_a_change_nor_a_conflict(board_member, d
     assert answer_to(draft, 4).history.count() == 2
 
 
-def test_confirming_a_carried_over_answer_saves_it(board_member, pct, draft):
+def test_a_carried_over_answer_is_confirmed_only_when_asked(board_member, pct, draft):
     fill(draft)
     new = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
                                     user=board_member, from_previous=True)
@@ -236,9 +236,25 @@ def test_confirming_a_carried_over_answer_saves_it(board_member, pct, draft):
     values = {name: getattr(answer, name) for name in workflow.ANSWER_FIELDS}
 
     workflow.save_answer(answer=answer, user=board_member, values=values, version=0)
+    answer.refresh_from_db()
+    assert answer.carried_over and answer.version == 0
 
+    workflow.save_answer(answer=answer, user=board_member, values=values, version=0, confirm=True)
     answer.refresh_from_db()
     assert not answer.carried_over and answer.version == 1
+
+
+def test_changing_a_carried_over_answer_confirms_it(board_member, pct, draft):
+    fill(draft)
+    new = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
+                                    user=board_member, from_previous=True)
+    answer = answer_to(new, 1)
+    values = {name: getattr(answer, name) for name in workflow.ANSWER_FIELDS}
+
+    workflow.save_answer(answer=answer, user=board_member, values={**values, "owner": "Someone new"}, version=0)
+
+    answer.refresh_from_db()
+    assert not answer.carried_over and answer.owner == "Someone new"
 
 
 def test_answers_cannot_change_once_submitted(board_member, submitted):
@@ -250,18 +266,22 @@ def test_answers_cannot_change_once_submitted(board_member, submitted):
 # Submitting ------------------------------------------------------------------
 
 
-def test_gaps_are_listed_in_checklist_order(draft):
+def test_gaps_are_listed_in_checklist_order_each_at_its_field(draft):
     fill(draft)
     draft.answers.filter(question__number=5).update(value="")
     draft.answers.filter(question__number=6).update(owner="", due_date=None)
     draft.answers.filter(question__number=9).update(action="  ")
+    draft.answers.filter(question__number=100).update(carried_over=True)
 
     gaps = workflow.gaps_for_submission(draft)
 
-    assert [(g.question.number, g.problem) for g in gaps] == [
-        (5, "Answer Yes or No."),
-        (6, "A “No” needs an owner and a due date."),
-        (9, "A “No” needs an action."),
+    # Competencies 5 and 6 (questions 1-16) come first: their theme is the checklist's first.
+    assert [(g.number, g.field, g.problem) for g in gaps] == [
+        (5, "value", "Select Yes or No"),
+        (6, "owner", "Enter who owns the action"),
+        (6, "due_date", "Enter the action's due date"),
+        (9, "action", "Enter the action the PCT will take"),
+        (100, "confirm", "Confirm the answer carried over from last time, or change it"),
     ]
 
 

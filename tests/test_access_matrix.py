@@ -52,11 +52,15 @@ REVIEWING = {
 REVIEW_PAGE = {"draft": REVIEWING["draft"], **dict.fromkeys(STATES[1:], (LOGIN, 403, 404, 200, 404, 403))}
 NOT_POST = dict.fromkeys(STATES, NOT_THIS_METHOD)
 NOT_GET = NOT_POST
+# The answering page's JSON: a signed-out person is told so (401), not sent to the login page.
+AUTOSAVE = {state: (401, *statuses[1:]) for state, statuses in answering(200).items()}
+COLLEAGUES = {state: (401, *statuses[1:]) for state, statuses in SEEN.items()}
 
 
 def answer_data(number: int = 1) -> dict:
     return {f"q{number}-value": "yes", f"q{number}-action": "", f"q{number}-owner": "",
-            f"q{number}-due_date": "", f"q{number}-action_status": "open", f"q{number}-version": 0}
+            f"q{number}-due_date_day": "", f"q{number}-due_date_month": "", f"q{number}-due_date_year": "",
+            f"q{number}-action_status": "open", f"q{number}-version": 0}
 
 
 # name: (GET rule, POST rule, POST data). A rule is a statuses tuple, or
@@ -75,9 +79,12 @@ RULES = {
     # A board member's PCT already has an assessment for the cycle with no focus.
     "assessments:start": (NOT_THIS_METHOD, (LOGIN, 400, 400, 403, 403, 403), {"start_from": "empty"}),
     "assessments:detail": (SEEN, NOT_POST, {}),
-    "assessments:answer": (SEEN, NOT_POST, {}),
-    "assessments:save_answer": (NOT_GET, answering(302), answer_data()),
-    "assessments:save_section": (NOT_GET, answering(302, invalid=True), {}),
+    "assessments:tasks": (SEEN, NOT_POST, {}),
+    # Without the competency's every question the form is refused; a
+    # complete one is saved (see test_answering).
+    "assessments:competency": (SEEN, answering(302, invalid=True), {}),
+    "assessments:changes": (COLLEAGUES, dict.fromkeys(STATES, (405,) * 6), {}),
+    "assessments:save_answer": (dict.fromkeys(STATES, (405,) * 6), AUTOSAVE, answer_data()),
     "assessments:submit": (NOT_GET, answering(302), {}),
     "assessments:review": (REVIEW_PAGE, NOT_POST, {}),
     "assessments:record_review": (NOT_GET, REVIEWING, {"c1-level": "2", "c1-reason": "Thin evidence"}),

@@ -20,7 +20,8 @@ LOGIN, OK, MOVED, REFUSED = 302, 200, 302, 403
 
 def answer_data(number, version=0, value="yes"):
     return {f"q{number}-value": value, f"q{number}-action": "", f"q{number}-owner": "",
-            f"q{number}-due_date": "", f"q{number}-action_status": "open",
+            f"q{number}-due_date_day": "", f"q{number}-due_date_month": "", f"q{number}-due_date_year": "",
+            f"q{number}-action_status": "open",
             f"q{number}-version": version}
 
 
@@ -80,7 +81,7 @@ def test_starting_an_empty_assessment(client, board_member, cycle):
 
     assessment = Assessment.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("assessments:answer", args=[assessment.pk])
+    assert response["Location"] == reverse("assessments:tasks", args=[assessment.pk])
     assert (assessment.focus, assessment.status, assessment.created_by) == (
         "Obesity strategy", "draft", board_member)
     assert assessment.answers.count() == 112
@@ -103,8 +104,10 @@ def test_starting_from_the_previous_assessment_carries_answers_and_open_actions(
     assert all(a.carried_over for a in carried.values())
     assert carried[6].action == "Agree a joint plan with the council"  # open: carried
     assert carried[3].value == "no" and carried[3].action == ""  # done: not carried
-    html = client.get(reverse("assessments:answer", args=[new.pk])).text
-    assert html.count("Carried over from 2008/09") == 112
+    html = client.get(reverse("assessments:tasks", args=[new.pk])).text
+    assert "<strong>112 carried over to confirm</strong>" in html
+    html = client.get(reverse("assessments:competency", args=[new.pk, 1])).text
+    assert html.count("Carried over from 2008/09") == new.answers.filter(question__competency__number=1).count()
 
 
 def test_starting_from_a_previous_assessment_that_does_not_exist_is_a_form_error(
@@ -224,15 +227,15 @@ def test_submitting_with_gaps_lists_each_linked_and_changes_nothing(client, boar
     response = client.post(reverse("assessments:submit", args=[draft.pk]))
 
     assert response.status_code == 400
-    answers = reverse("assessments:answer", args=[draft.pk])
-    assert f'<a href="{answers}#q5">Question 5: Answer Yes or No.</a>' in response.text
-    assert f'<a href="{answers}#q6">Question 6: A “No” needs an owner and a due date.</a>' \
-        in response.text
-    assert "2 questions still need something. Nothing has been submitted." in response.text
+    page = reverse("assessments:competency", args=[draft.pk, 5]) + "?check"
+    assert f'<a href="{page}#id_q5-value_0">Question 5: Select Yes or No</a>' in response.text
+    assert f'<a href="{page}#id_q6-owner">Question 6: Enter who owns the action</a>' in response.text
+    assert "3 things still need doing. Nothing has been submitted." in response.text
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert not draft.transitions.filter(to_status="submitted").exists()
-    assert 'id="q5"' in client.get(answers).text  # where the links go
+    checked = client.get(page).text  # where the links go
+    assert 'id="id_q5-value_0"' in checked and 'id="id_q6-owner-error"' in checked
 
 
 def test_submitting_freezes_the_wording_the_pages_show(client, board_member, reviewer,
@@ -256,7 +259,7 @@ def test_submitting_freezes_the_wording_the_pages_show(client, board_member, rev
     assert draft.answers.get(question=question).question_text == original
     for person in (board_member, reviewer, admin_user):
         client.force_login(person)
-        page = client.get(reverse("assessments:answer", args=[draft.pk])).text
+        page = client.get(reverse("assessments:competency", args=[draft.pk, question.competency.number])).text
         assert "A reworded question?" not in page
         assert original.replace("'", "&#x27;") in page
 
@@ -336,10 +339,10 @@ def test_evidence_cannot_change_once_submitted(client, board_member, submitted):
 def test_the_activity_log_lists_every_change_newest_first(client, board_member, reviewer, draft):
     client.force_login(board_member)
     url = reverse("assessments:save_answer", args=[draft.pk, 6])
-    client.post(url, answer_data(6, value="yes"), HTTP_HX_REQUEST="true")
+    client.post(url, answer_data(6, value="yes"))
     client.post(url, {**answer_data(6, version=1, value="no"), "q6-action": "Plan",
-                      "q6-owner": "Chief Executive", "q6-due_date": "2009-01-01"},
-                HTTP_HX_REQUEST="true")
+                      "q6-owner": "Chief Executive", "q6-due_date_day": "1", "q6-due_date_month": "1",
+                      "q6-due_date_year": "2009"})
     client.post(reverse("assessments:add_evidence", args=[draft.pk]),
                 {"evidence_item": 101, "title": "Minutes"})
 

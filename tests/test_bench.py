@@ -19,8 +19,8 @@ from devtools import bench
 from devtools.management.commands import bench as bench_command
 
 FIGURE = re.compile(r"[a-z_]+: [0-9.]+( \S+)?")
-ASSESSMENT_FIGURES = {"answer_page_queries", "answer_page_s", "answer_page_ratio", "answer_save_queries",
-                      "answer_save_s"}
+ASSESSMENT_FIGURES = {f"{page}_{figure}" for page in ("task_list", "competency_page", "autosave")
+                      for figure in ("queries", "s", "ratio")}
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 
@@ -39,8 +39,8 @@ def test_every_figure_of_every_app_on_the_test_database():
     assert (failures, err.getvalue()) == (0, "")
     printed = figures(out.getvalue())
     assert set(printed) >= ASSESSMENT_FIGURES
-    assert printed["answer_page_queries"].endswith(" queries")
-    assert re.fullmatch(r"[0-9.]+", printed["answer_page_ratio"])  # a ratio has no unit
+    assert printed["task_list_queries"].endswith(" queries")
+    assert re.fullmatch(r"[0-9.]+", printed["competency_page_ratio"])  # a ratio has no unit
 
 
 @pytest.mark.django_db

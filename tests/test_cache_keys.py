@@ -1,7 +1,7 @@
 """Every cache key covers everything its output shows: one test per input.
 
-The answering page caches each section of question blocks, keyed by what the
-blocks show (``assessments.views._fragment_key``); the PDF board report is
+A competency's answering page caches each question block, keyed by what the
+block shows (``assessments.views.answer_pages.block_key``); the PDF board report is
 kept in the database, keyed by a hash of what it shows
 (``reports.pdf.content_key``). Each test changes one input behind the
 pages' back and checks that the page shows it, or that the key changes.
@@ -45,7 +45,7 @@ SECTION_INPUTS = {
     "action": (lambda a: answers(a).update(action="A new action"), "A new action"),
     "owner": (lambda a: answers(a).update(owner="A new owner"), 'value="A new owner"'),
     "due date": (lambda a: answers(a).update(due_date=datetime.date(2010, 1, 31)),
-                 'value="2010-01-31"'),
+                 'name="q9-due_date_year" type="text" value="2010"'),
     "action status": (lambda a: answers(a).update(action_status="done"),
                       '<option value="done" selected>'),
     "version": (lambda a: answers(a).update(version=41), 'name="q9-version" value="41"'),
@@ -57,7 +57,7 @@ SECTION_INPUTS = {
                 "Reworded?"),
     "guidance": (lambda a: Process.objects.filter(questions__number=ACTION).update(
                  text="Rewritten guidance"), "rewritten guidance."),
-    # The last question of its section, so that the blocks keep their order.
+    # The last question of its competency, so that the blocks keep their order.
     "question number": (lambda a: Question.objects.filter(number=16).update(number=199),
                         "Question 199"),
     "carried over": (lambda a: answers(a).update(carried_over=False),
@@ -68,14 +68,14 @@ SECTION_INPUTS = {
 
 
 @pytest.mark.parametrize("name", SECTION_INPUTS)
-def test_the_answering_page_shows_each_change_to_a_cached_section(client, board_member, carried,
-                                                                  name):
+def test_a_competency_page_shows_each_change_to_a_cached_block(client, board_member, carried, name):
     change, seen = SECTION_INPUTS[name]
     client.force_login(board_member)
-    url = reverse("assessments:answer", args=[carried.pk])
+    # Questions 8, 9 and 16 are in competency 6.
+    url = reverse("assessments:competency", args=[carried.pk, 6])
     answers(carried, 8).update(version=1, updated_by=board_member)  # "Last saved by…"
     answers(carried).update(version=1, updated_by=board_member)
-    before = client.get(url).text  # every section rendered and cached
+    before = client.get(url).text  # every block rendered and cached
 
     change(carried)
 

@@ -244,7 +244,9 @@ def test_a_person_who_has_written_nothing_can_be_deleted(client, admin_user, pct
 def test_signed_in_pages_are_not_stored_by_any_cache(client, board_member, draft):
     client.force_login(board_member)
 
-    for url in [reverse("assessments:list"), reverse("assessments:answer", args=[draft.pk])]:
+    for url in [reverse("assessments:list"), reverse("assessments:tasks", args=[draft.pk]),
+                reverse("assessments:competency", args=[draft.pk, 1]),
+                reverse("assessments:changes", args=[draft.pk, 1])]:
         cache_control = client.get(url)["Cache-Control"]
         assert "private" in cache_control and "no-store" in cache_control
 
@@ -252,13 +254,14 @@ def test_signed_in_pages_are_not_stored_by_any_cache(client, board_member, draft
 @pytest.mark.parametrize("typed", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"])
 def test_an_implausible_due_date_is_an_error_at_the_field(client, board_member, draft, typed):
     client.force_login(board_member)
+    year, month, day = typed.split("-")
 
     response = client.post(reverse("assessments:save_answer", args=[draft.pk, 2]), {
-        "q2-value": "no", "q2-action": "A plan", "q2-owner": "Someone", "q2-due_date": typed,
-        "q2-action_status": "open", "q2-version": "0"}, HTTP_HX_REQUEST="true")
+        "q2-value": "no", "q2-action": "A plan", "q2-owner": "Someone", "q2-due_date_day": day,
+        "q2-due_date_month": month, "q2-due_date_year": year, "q2-action_status": "open", "q2-version": "0"})
 
     assert response.status_code == 400
-    assert "Enter a due date in 2" in response.text
+    assert response.json()["errors"]["due_date"][0].startswith("Enter a due date in 2")
     assert Answer.objects.get(assessment=draft, question__number=2).version == 0
 
 

@@ -225,10 +225,10 @@ def test_the_answers_page_shows_each_question_where_it_was_answered(client, boar
     client.force_login(board_member)
     move(admin_user)
 
-    html = client.get(reverse("assessments:answer", args=[accepted.pk])).text
-
-    section = html[html.index('id="competency-1"'):html.index('id="competency-2"')]
-    assert f'id="q{MOVED}"' in section
+    html = client.get(reverse("assessments:competency", args=[accepted.pk, 1])).text
+    assert f'id="q{MOVED}"' in html
+    tasks = client.get(reverse("assessments:tasks", args=[accepted.pk])).text
+    assert ">1. Locally lead the NHS</a>" in tasks
 
 
 # The weakest questions: the wording answered ----------------------------------------

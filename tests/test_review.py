@@ -119,8 +119,9 @@ def test_return_resubmit_accept_and_the_timeline(client, board_member, reviewer,
     answer = submitted.answers.get(question__number=30)
     response = client.post(reverse("assessments:save_answer", args=[submitted.pk, 30]), {
         "q30-value": "no", "q30-action": "Review the plan", "q30-owner": "Chair",
-        "q30-due_date": "2009-03-31", "q30-action_status": "open", "q30-version": answer.version,
-    }, HTTP_HX_REQUEST="true")
+        "q30-due_date_day": "31", "q30-due_date_month": "3", "q30-due_date_year": "2009",
+        "q30-action_status": "open", "q30-version": answer.version,
+    })
     assert response.status_code == 200
     assert client.post(review_url(submitted, "submit")).status_code == 302
     client.force_login(reviewer)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "axes",
     "crispy_forms",
     "django_htmx",
@@ -162,6 +163,9 @@ CACHES = {
 }
 
 CSRF_FAILURE_VIEW = "wcc_site.views.csrf_failure"
+
+# Widgets render with the project's templates too (templates/nhsuk/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
 CRISPY_TEMPLATE_PACK = "nhsuk"

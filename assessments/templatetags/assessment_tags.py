@@ -4,8 +4,6 @@ from urllib.parse import urlsplit
 
 from django import template
 
-from ..workflow import ANSWER_FIELDS
-
 register = template.Library()
 
 
@@ -29,12 +27,3 @@ def person(user) -> str:
     if user is None:
         return "Someone"
     return user.get_full_name() or user.get_username()
-
-
-@register.simple_tag
-def answer_fields(number: int) -> str:
-    """The names an autosave of question ``number`` sends (htmx's hx-params)."""
-    return ",".join(
-        f"q{number}-{name}"
-        for name in [*ANSWER_FIELDS, "version"]
-    )

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
@@ -14,6 +13,7 @@ from competencies.models import Competency
 from .. import access, workflow
 from ..forms import StartAssessmentForm
 from ..models import COMPETENCY_NUMBER_ANSWERED, Assessment, Organisation
+from .answer_pages import gap_errors
 
 
 @login_required
@@ -64,7 +64,7 @@ def start(request: HttpRequest) -> HttpResponse:
                        f"{error} Open it from the list, or give this assessment a focus.")
         return _render_list(request, form, pct, status=400)
     messages.success(request, f"The {assessment.cycle} assessment has been started.")
-    return redirect("assessments:answer", assessment.pk)
+    return redirect("assessments:tasks", assessment.pk)
 
 
 def progress_of(assessment: Assessment) -> dict:
@@ -105,9 +105,5 @@ def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> Htt
         "last_return": returned[-1] if returned and assessment.status == Assessment.Status.RETURNED else None,
         "evidence": assessment.evidence_references.select_related("evidence_item__competency", "created_by"),
         "gaps": gaps,
-        "gap_errors": [
-            {"anchor": reverse("assessments:answer", args=[assessment.pk]) + f"#q{gap.question.number}",
-             "message": f"Question {gap.question.number}: {gap.problem}"}
-            for gap in gaps or []
-        ],
+        "gap_groups": gap_errors(assessment, gaps or [], {c.pk: c for c in competencies}),
     }, status=status)

@@ -1,6 +1,7 @@
 """The four journeys people take through the product, in a real Chromium,
 with axe-core's WCAG 2.2 A/AA rules on every page they visit."""
 
+import datetime
 import io
 import re
 from pathlib import Path
@@ -46,69 +47,122 @@ def pdf_text(download) -> str:
     return "\n".join(p.extract_text() for p in reader.pages)
 
 
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def follow(page, key: str) -> None:
+    """Press ``key`` and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def check_at_widths(page) -> None:
+    """axe-core on a laptop and on a phone."""
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        check_accessibility(page)
+
+
 def test_board_member_answers_by_keyboard_and_submits(page, people):
     draft = workflow.start_assessment(pct=people["pct"], cycle=people["cycle"], user=people["board"])
     log_in(page, "alice", PASSWORD)
     check_accessibility(page)
-    visit(page, f"/assessments/{draft.pk}/answers/")
+    page.goto(f"/assessments/{draft.pk}/answers/")
+    check_at_widths(page)
 
-    # Question 1 with the keyboard alone: focus its "Yes", pick "No" with an
-    # arrow key, then Tab on to the action and type it.
-    page.locator("#id_q1-value_0").focus()
+    # From the task list to the first competency, and its first question.
+    tab_to(page, "a.nhsuk-task-list__link")
+    follow(page, "Enter")
+    first = page.locator(".app-question").first
+    n = int(first.get_attribute("data-question"))
+    competency = Question.objects.get(number=n).competency
+    assert competency.short_title in page.locator("h1").inner_text()
+    check_at_widths(page)
+
+    # Yes with Space, then No with an arrow key; Tab into what "No" revealed.
+    tab_to(page, f"#id_q{n}-value_0")
     page.keyboard.press("Space")
-    expect_saved(page, 1)
-    page.keyboard.press("ArrowRight")
-    expect_saved(page, 1)
+    expect_saved(page, n)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#id_q{n}-value_1")).to_be_checked()
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == f"id_q{n}-action"
     page.keyboard.type("Agree a data-sharing protocol with the council")
     assert leaving_is_questioned(page)  # typed, not yet saved
     page.keyboard.press("Tab")
     page.keyboard.type("Director of Public Health")
+    for part in ("31", "3", "2009"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(part)
     page.keyboard.press("Tab")
-    expect_saved(page, 1)
-    page.locator("#id_q2-value_0").focus()
-    page.keyboard.press("Space")
-    expect_saved(page, 2)
-    assert page.locator("#progress-total").inner_text() == "2"
-    assert not leaving_is_questioned(page)
+    page.keyboard.press("ArrowDown")  # the status: from open to in progress
+    expect_saved(page, n)
+    expect(page.locator("#progress-text")).to_have_text(re.compile(r"^1 of \d+ answered$"))
+    answer = draft.answers.get(question__number=n)
+    assert (answer.value, answer.action, answer.owner, answer.due_date, answer.action_status) == (
+        "no", "Agree a data-sharing protocol with the council", "Director of Public Health",
+        datetime.date(2009, 3, 31), "in_progress")
 
+    tab_to(page, "button[name=return]")
+    follow(page, "Enter")
+    assert page.url.endswith(f"/answers/#competency-{competency.number}")
+    expect(page.locator(f"#task-{competency.number}-status")).to_have_text("In progress")
+
+    # The rest answered (quicker than 111 more in the browser), but one "No"
+    # lacks its due date.
+    gap = next(a for a in draft.answers.select_related("question__competency")
+               if a.question.competency_id != competency.pk)
+    draft.answers.exclude(question__number=n).update(value="yes")
+    gap.value, gap.action, gap.owner = "no", "Set up a clinical network", "Medical Director"
+    gap.save()
     page.reload()
-    assert page.locator("#id_q1-value_1").is_checked()
-    assert page.locator("#id_q1-action").input_value() == "Agree a data-sharing protocol with the council"
-    assert page.locator("#id_q1-owner").input_value() == "Director of Public Health"
-    assert page.locator("#id_q2-value_0").is_checked()
+    assert "You can submit once every competency is completed." in page.locator("main").inner_text()
 
-    # The rest answered (quicker than 110 more in the browser); question 1
-    # still lacks its due date.
-    answers = draft.answers.select_related("question").exclude(question__number__in=[1, 2])
-    for answer in answers:
-        answer.value = "yes"
-        answer.save()
-
-    visit(page, f"/assessments/{draft.pk}/")
-    page.get_by_role("button", name="Submit to the SHA").click()
+    page.goto(f"/assessments/{draft.pk}/")
+    tab_to(page, "form[action$='/submit/'] button")
+    follow(page, "Enter")
     summary = page.locator(".nhsuk-error-summary")
-    assert "Question 1: A “No” needs a due date." in summary.inner_text()
-    assert summary.locator("a").count() == 1
+    gap_number, gap_competency = gap.question.number, gap.question.competency
+    expect(summary.locator("h3")).to_have_text(f"{gap_competency.number}. {gap_competency.short_title}")
+    expect(summary.locator("a")).to_have_text(re.compile(rf"^Question {gap_number}: .*due date"))
     check_accessibility(page)
 
-    summary.locator("a").first.click()
-    # Autosave starts once the page's scripts have run: a change made before
-    # that is sent only with the next one (or the section's Save button).
-    page.wait_for_load_state()
-    page.locator("#id_q1-due_date").fill("2009-03-31")
-    page.locator("#id_q1-due_date").press("Tab")
-    expect_saved(page, 1)
+    # The summary has the focus: its link opens the question's page, in the
+    # field, which shows its error.
+    page.keyboard.press("Tab")
+    follow(page, "Enter")
+    assert "?check" in page.url
+    field = page.locator(f"#div_id_q{gap_number}-due_date")
+    expect(field).to_have_class(re.compile("nhsuk-form-group--error"))
+    expect(field.locator(".nhsuk-error-message")).to_contain_text("due date")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(f"Question {gap_number}")
+    assert page.evaluate("document.activeElement.id") == f"id_q{gap_number}-due_date_day"
+    check_at_widths(page)
+    page.keyboard.type("30")
+    page.keyboard.press("Tab")
+    page.keyboard.type("6")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2009")
+    page.keyboard.press("Tab")
+    expect_saved(page, gap_number)
+    expect(field).not_to_have_class(re.compile("nhsuk-form-group--error"))
+    assert draft.answers.get(pk=gap.pk).due_date == datetime.date(2009, 6, 30)
 
-    visit(page, f"/assessments/{draft.pk}/")
-    page.get_by_role("button", name="Submit to the SHA").click()
+    tab_to(page, "button[name=return]")
+    follow(page, "Enter")
+    expect(page.locator("#overall-progress")).to_contain_text("112 answered")
+    tab_to(page, "form[action$='/submit/'] button")
+    follow(page, "Enter")
     assert "has been submitted" in page.locator("main").inner_text()
     check_accessibility(page)
-
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download the board report (PDF)").click()
-    text = pdf_text(download.value)
-    assert "North Tyneside PCT" in text and "Agree a data-sharing protocol" in text
+    draft.refresh_from_db()
+    assert draft.status == Assessment.Status.SUBMITTED
 
 
 # Whether the page would ask before it is left: a change typed but not sent,
@@ -124,24 +178,22 @@ def leaving_is_questioned(page) -> bool:
 
 
 def expect_saved(page, number):
-    """Wait until question ``number`` says it is saved and nothing else is
-    waiting to be saved (a later edit may still be saving behind the first
-    "Saved")."""
+    """Wait until question ``number`` says it is saved and nothing on the page
+    is waiting to be saved (a later edit may still be saving behind it)."""
     try:
         page.wait_for_function(
             f"n => document.querySelector(`#q${{n}}-state`).textContent.includes('Saved')"
             f" && !({LEAVING_IS_QUESTIONED})()",
             arg=number,
-            timeout=20_000,
+            timeout=15_000,
         )
     except PlaywrightTimeoutError:
         state = page.evaluate(
-            "n => ({state: document.querySelector(`#q${n}-state`).textContent.trim(),"
-            " saving, unsent: [...unsent]})",
+            "n => [document.querySelector(`#q${n}-state`).textContent.trim(),"
+            " document.querySelector('#page-save-status').textContent.trim()]",
             number,
         )
         raise AssertionError(f"Question {number} was not saved: {state}") from None
-    page.evaluate("n => { document.querySelector(`#q${n}-state`).textContent = '' }", number)
 
 
 def test_reviewer_returns_and_accepts(page, people):
@@ -160,7 +212,7 @@ def test_reviewer_returns_and_accepts(page, people):
     log_in(page, "alice", PASSWORD)
     visit(page, f"/assessments/{assessment.pk}/")
     assert "Please give evidence for question 3." in page.locator(".nhsuk-card--warning").inner_text()
-    visit(page, f"/assessments/{assessment.pk}/answers/")
+    visit(page, f"/assessments/{assessment.pk}/answers/competencies/5/")  # questions 1-6
     page.locator("#id_q3-value_0").check()
     expect_saved(page, 3)
     visit(page, f"/assessments/{assessment.pk}/")
@@ -223,7 +275,7 @@ def test_admin_rewords_a_question_without_changing_answered_assessments(page, pe
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, "alice", PASSWORD)
-    visit(page, f"/assessments/{accepted.pk}/answers/")
+    visit(page, f"/assessments/{accepted.pk}/answers/competencies/5/")
     assert original in page.locator("#q1").inner_text()
     with page.expect_download() as download:
         page.goto(f"/assessments/{accepted.pk}/")
@@ -233,5 +285,5 @@ def test_admin_rewords_a_question_without_changing_answered_assessments(page, pe
 
     later = Cycle.objects.create(start_year=2009)
     new = workflow.start_assessment(pct=people["pct"], cycle=later, user=people["board"])
-    visit(page, f"/assessments/{new.pk}/answers/")
+    visit(page, f"/assessments/{new.pk}/answers/competencies/5/")
     assert "agreed with partners" in page.locator("#q1").inner_text()

@@ -17,6 +17,9 @@ WIDGET_CLASSES = [
 def nhsuk_widget(field):
     """The field's widget with NHS.UK classes and aria-describedby for its hint and error."""
     widget = field.field.widget
+    if getattr(widget, "date_input", False):
+        # The boxes keep their own classes; the fieldset is described instead.
+        return field.as_widget(attrs={"class": "nhsuk-input--error" if field.errors else ""})
     css = [widget.attrs.get("class", "")]
     for widget_class, base, error in WIDGET_CLASSES:
         if isinstance(widget, widget_class):
@@ -42,8 +45,15 @@ def nhsuk_describedby(field) -> str:
 
 
 @register.filter
+def is_date_input(field) -> bool:
+    return getattr(field.field.widget, "date_input", False)
+
+
+@register.filter
 def nhsuk_anchor(field) -> str:
-    """The id an error summary links to: a group's first option, or the input."""
+    """The id an error summary links to: a group's first option or box, or the input."""
+    if is_date_input(field):
+        return f"{field.auto_id}_day"
     if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{field.auto_id}_0"
     return field.id_for_label

@@ -1,0 +1,233 @@
+"""What the answering pages show: the task list (each competency a task) and
+one competency's page of questions, each question an ``AnswerForm``."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from hashlib import sha256
+from itertools import groupby
+from typing import cast
+
+from django.contrib.auth import get_user_model
+from django.http import Http404, QueryDict
+from django.urls import reverse
+from django.utils.timezone import localtime
+
+from competencies.models import Competency, Theme
+
+from .. import access, workflow
+from ..forms import AnswerForm
+from ..models import CHECKLIST_ORDER, COMPETENCY_NUMBER_ANSWERED, Answer, Assessment
+from ..progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Gap, Task, gaps_in, tally, tally_tasks
+from ..scorecards import themes_by_id
+
+
+def _answers(assessment: Assessment):
+    return assessment.answers.select_related("question__process", "question__competency", "updated_by").order_by(
+        *CHECKLIST_ORDER)
+
+
+@dataclass
+class ThemeTasks:
+    theme: Theme
+    tasks: list[tuple[Competency, Task, str]] = field(default_factory=list)  # and who last worked on it
+
+
+def task_list(assessment: Assessment) -> list[ThemeTasks]:
+    """Themes in checklist order, each with its competencies as tasks."""
+    answers = [AnswerState(**row) for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS)
+               .order_by(*CHECKLIST_ORDER)]
+    competencies = Competency.objects.select_related("theme").in_bulk()
+    theme_of = themes_by_id(competencies.values(), {a.theme_answered_id for a in answers})
+    themes: list[ThemeTasks] = []
+    for competency_id, group in groupby(answers, key=lambda a: a.competency_answered_id):
+        here = list(group)
+        theme = theme_of[here[0].theme_answered_id]
+        if not themes or themes[-1].theme.pk != theme.pk:
+            themes.append(ThemeTasks(theme))
+        themes[-1].tasks.append((competencies[competency_id], tally(here), ""))
+    names = _names({task.last_by_id for row in themes for _, task, _ in row.tasks})
+    for row in themes:
+        row.tasks = [(c, task, names.get(task.last_by_id or 0, "")) for c, task, _ in row.tasks]
+    return themes
+
+
+def overall(themes: list[ThemeTasks]) -> Task:
+    """One task for the whole assessment, from its competencies' tasks."""
+    return tally_tasks(task for group in themes for _, task, _ in group.tasks)
+
+
+def _names(ids: set[int | None]) -> dict[int, str]:
+    """People's names by id, in one query."""
+    return {user.pk: user.get_full_name() or user.get_username()
+            for user in get_user_model().objects.filter(pk__in={pk for pk in ids if pk})}
+
+
+def gap_errors(assessment: Assessment, gaps: list[Gap], competencies: dict[int, Competency]) -> list[dict]:
+    """Gaps grouped by competency, for the error summary: each links to its
+    field on the competency's page, which shows the error there."""
+    grouped = []
+    for competency_id, here in groupby(gaps, key=lambda gap: gap.competency_id):
+        competency = competencies[competency_id]
+        page = reverse("assessments:competency", args=[assessment.pk, competency.number]) + "?check"
+        grouped.append({"competency": competency, "errors": [
+            {"anchor": f"{page}#{field_anchor(gap.number, gap.field)}",
+             "message": f"Question {gap.number}: {gap.problem}"}
+            for gap in here
+        ]})
+    return grouped
+
+
+def field_anchor(number: int, name: str) -> str:
+    return {"value": f"id_q{number}-value_0", "due_date": f"id_q{number}-due_date_day"}.get(
+        name, f"id_q{number}-{name}")
+
+
+@dataclass
+class Block:
+    """One question on a competency's page. Its form is made only when the
+    block is rendered: a block showing what is saved comes from the cache
+    (``fragment_key``) without it."""
+
+    answer: Answer
+    data: QueryDict | None = None
+    fragment_key: str = ""
+
+    @cached_property
+    def form(self) -> AnswerForm:
+        if self.data is None:
+            return AnswerForm(answer=self.answer)
+        return AnswerForm(self.data, answer=self.answer)
+
+
+@dataclass
+class CompetencyPage:
+    """One competency's questions: each shows what is saved, or what the person sent."""
+
+    grant: access.Grant
+    competency: Competency
+    blocks: list[Block]
+    previous: Competency | None = None
+    next: Competency | None = None
+
+    @classmethod
+    def load(cls, grant: access.Grant, number: int, data: QueryDict | None = None) -> "CompetencyPage":
+        answers = list(_answers(grant.assessment).annotate(number=COMPETENCY_NUMBER_ANSWERED).filter(number=number))
+        if not answers:
+            raise Http404("This assessment has no competency with that number.")
+        ordered = list(Competency.objects.select_related("theme").order_by("theme__position", "number"))
+        at = next(i for i, c in enumerate(ordered) if c.pk == answers[0].competency_answered_id)
+        for answer in answers:
+            answer.assessment = grant.assessment
+        blocks = [Block(a, data, "" if data is not None else block_key(a, grant.assessment)) for a in answers]
+        return cls(grant, ordered[at], blocks, previous=ordered[at - 1] if at else None,
+                   next=ordered[at + 1] if at + 1 < len(ordered) else None)
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [block.answer for block in self.blocks]
+
+    @property
+    def forms(self) -> dict[int, AnswerForm]:
+        return {block.answer.question.number: block.form for block in self.blocks}
+
+    def is_valid(self) -> bool:
+        return all(block.form.is_valid() for block in self.blocks)
+
+    def changes(self, *, keep: set[int], confirm_all: bool) -> list[workflow.Change]:
+        """What to save: every question but those whose saved answer the person keeps."""
+        return [
+            workflow.Change(form.answer, form.cleaned_data, form.cleaned_data["version"],
+                            confirm=confirm_all or form.cleaned_data.get("confirm", False))
+            for number, form in self.forms.items() if number not in keep
+        ]
+
+    def mark_conflicts(self, results: list[workflow.SaveResult]) -> int:
+        """Show each conflict with what is saved now; the form's version
+        becomes the saved one, so that saving again uses the person's answer."""
+        conflicts = [r.answer for r in results if r.conflict]
+        for answer in conflicts:
+            form = self.forms[answer.question.number]
+            form.conflict = True
+            data = cast(QueryDict, form.data).copy()
+            data[form.add_prefix("version")] = str(answer.version)
+            form.data = data
+        return len(conflicts)
+
+    def check(self) -> None:
+        """Show at each field what submission still needs (from the submission's gap list)."""
+        for block in self.blocks:
+            block.data, block.fragment_key = _as_sent(block.answer), ""
+            block.form.is_valid()
+            for gap in gaps_in(AnswerState.of(block.answer)):
+                block.form.add_error(gap.field if gap.field in block.form.fields else None, f"{gap.problem}.")
+
+    def errors(self) -> list[dict]:
+        errors = []
+        for block in self.blocks:
+            if block.data is None:
+                continue  # shows what is saved: nothing to correct
+            number, form = block.answer.question.number, block.form
+            for name, messages in form.errors.items():
+                anchor = field_anchor(number, name) if name in form.fields and name != "version" else f"q{number}"
+                errors += [{"anchor": f"#{anchor}", "message": f"Question {number}: {m}"} for m in messages]
+        return errors
+
+    def guidance(self) -> dict[str, list]:
+        """The competency's skills, processes and evidence items (their text)."""
+        c = self.competency
+        return {"skills": list(c.skills.order_by("position").values("text")),
+                "processes": list(c.processes.order_by("position").values("text")),
+                "evidence_items": list(c.evidence_items.order_by("position").values("text"))}
+
+
+def block_key(answer: Answer, assessment: Assessment) -> str:
+    """Everything a question block shows when it shows what is saved, so that
+    its rendered HTML can be cached: any change to the answer, its question's
+    number or wording or the process it rephrases is a new key."""
+    who = answer.updated_by
+    return sha256(repr((
+        assessment.pk, answer.pk, answer.question.number, answer.version, answer.updated_at,
+        [getattr(answer, name) for name in workflow.ANSWER_FIELDS],
+        who and (who.get_full_name() or who.get_username()),
+        answer.wording, answer.question.process and answer.question.process.text,
+        answer.carried_over, assessment.previous and str(assessment.previous.cycle),
+    )).encode()).hexdigest()
+
+
+def _as_sent(answer: Answer) -> QueryDict:
+    """The answer's saved values as its form would send them."""
+    data = QueryDict(mutable=True)
+    prefix = f"q{answer.question.number}-"
+    for name in ("value", "action", "owner", "action_status", "version"):
+        data[prefix + name] = str(getattr(answer, name))
+    if answer.due_date:
+        due = answer.due_date
+        data.update({f"{prefix}due_date_day": str(due.day), f"{prefix}due_date_month": str(due.month),
+                     f"{prefix}due_date_year": str(due.year)})
+    return data
+
+
+def stored(answer: Answer) -> dict:
+    """What is saved, as the page's fields hold it, for the autosave to compare."""
+    fields = {name: value for name, value in _as_sent(answer).items() if not name.endswith("-version")}
+    prefix = f"q{answer.question.number}-"
+    for part in ("day", "month", "year"):
+        fields.setdefault(f"{prefix}due_date_{part}", "")
+    who = answer.updated_by
+    return {
+        "number": answer.question.number, "version": answer.version, "fields": fields,
+        "carried_over": answer.carried_over,
+        "saved_by": (who.get_full_name() or who.get_username()) if who else "",
+        "saved_at": localtime(answer.updated_at).strftime("%H:%M") if answer.updated_at else "",
+    }
+
+
+def conflict_message(answer: Answer) -> str:
+    who = (
+        answer.updated_by.get_full_name() or answer.updated_by.get_username()
+        if answer.updated_by else "Someone"
+    )
+    return (
+        f"{who} changed this answer after you opened the page, so your change was not saved. "
+        "Compare the answers, then use yours or keep theirs."
+    )

@@ -1,0 +1,67 @@
+"""The answering page's JavaScript: one question's autosave, and what
+colleagues saved meanwhile. Both answer JSON, a signed-out person included
+(401, not a redirect to the login page), so the page can say what happened
+to each question and never replaces what the person is typing."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import access, workflow
+from ..forms import AnswerForm
+from ..models import COMPETENCY_NUMBER_ANSWERED
+from .answer_pages import conflict_message, stored
+
+SIGNED_OUT = "You have been signed out: sign in again in a new tab, then try again here."
+
+
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"state": "signed_out", "message": SIGNED_OUT}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_POST
+@signed_in
+def save_answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    grant = access.grant_for(request.user, pk)
+    answer = get_object_or_404(grant.assessment.answers.select_related("question", "updated_by"),
+                               question__number=number)
+    answer.assessment = grant.assessment
+    form = AnswerForm(request.POST, answer=answer)
+    if not form.is_valid():
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        first = next(iter(errors.values()))[0]
+        return JsonResponse({"state": "invalid", "message": first, "errors": errors}, status=400)
+    try:
+        result = workflow.save_answer(answer=answer, user=request.user, values=form.cleaned_data,
+                                      version=form.cleaned_data["version"], confirm=form.confirming)
+    except workflow.WorkflowError as error:
+        return JsonResponse({"state": "refused", "message": str(error)}, status=error.status)
+    if result.conflict:
+        card = render_to_string("assessments/_conflict.html", {"form": form, "answer": answer}, request)
+        return JsonResponse({"state": "conflict", "message": conflict_message(answer), "card": card,
+                             **stored(answer)}, status=409)
+    return JsonResponse({"state": "saved", **stored(answer)})
+
+
+@require_GET
+@signed_in
+def changes(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Every answer of one competency as saved now: the page applies those a
+    colleague changed to the questions the person is not editing."""
+    grant = access.grant_for(request.user, pk)
+    answers = (grant.assessment.answers.select_related("question", "updated_by")
+               .annotate(number=COMPETENCY_NUMBER_ANSWERED).filter(number=number).order_by("question__number"))
+    return JsonResponse({"answers": [stored(answer) for answer in answers]},
+                        headers={"Cache-Control": "private, no-store"})
+
+
