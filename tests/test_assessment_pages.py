@@ -397,9 +397,11 @@ def test_activity_log_query_count_is_bounded(client, board_member, draft, django
 def test_home_sends_people_to_their_assessments(client, board_member, reviewer, admin_user):
     from tests.conftest import make_person
 
-    for person in (board_member, reviewer, admin_user):
+    for person in (board_member, admin_user):
         client.force_login(person)
         assert client.get(reverse("home"))["Location"] == reverse("assessments:list")
+    client.force_login(reviewer)
+    assert client.get(reverse("home"))["Location"] == reverse("assessments:review_queue")
     client.force_login(make_person("newcomer"))
     assert client.get(reverse("home"))["Location"] == reverse("competencies:index")
 

@@ -38,3 +38,9 @@ def answer_fields(number: int) -> str:
         f"q{number}-{name}"
         for name in [*ANSWER_FIELDS, "version"]
     )
+
+
+@register.filter
+def of(mapping, key):
+    """``mapping[key]``, or None: ``forms|of:competency.number``."""
+    return mapping.get(key)

@@ -16,6 +16,7 @@ from assessments.models import Assessment, Cycle
 from competencies.models import Question
 from tests.browser.conftest import check_accessibility, log_in
 from tests.conftest import PASSWORD, fill, make_person
+from tests.factories import accept
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -211,7 +212,7 @@ def test_admin_rewords_a_question_without_changing_answered_assessments(page, pe
     accepted = workflow.start_assessment(pct=people["pct"], cycle=people["cycle"], user=people["board"])
     fill(accepted)
     assert workflow.submit(assessment=accepted, user=people["board"]) == []
-    workflow.accept(assessment=accepted, user=people["reviewer"])
+    accept(accepted, people["reviewer"])
     original = Question.objects.get(number=1).text
 
     log_in(page, "ada", PASSWORD)
