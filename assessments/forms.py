@@ -178,6 +178,16 @@ class ReviewForm(forms.Form):
         self.helper.form_show_errors = False
 
     @property
+    def fragment_key(self) -> str | None:
+        """Everything an unbound form shows (its labels, levels and what is
+        saved), so that its rendered HTML can be cached; None for a posted
+        form, which shows what was typed and its errors."""
+        if self.is_bound:
+            return None
+        return repr((self.prefix, [(name, f.label, f.help_text, getattr(f, "choices", None), self[name].value())
+                                   for name, f in self.fields.items()]))
+
+    @property
     def sent(self) -> bool:
         """Whether the POST has this competency's fields at all (a page always
         sends its reason, if only blank): one it leaves out is left as it is."""

@@ -48,6 +48,21 @@ class CompetencySheet:
     def review_band(self) -> Band | None:
         return self.result.review_band
 
+    @property
+    def fragment_key(self) -> str:
+        """Everything the competency's part of the worksheet shows above the
+        reviewer's form, so that its rendered HTML can be cached: any change
+        to one of them is a new key."""
+        competency, review = self.competency, self.review
+        return repr((
+            competency.pk, competency.number, competency.short_title, self.score, self.level,
+            [(a.pk, a.question.number, a.wording, a.action, a.owner, a.due_date, a.action_status)
+             for a in self.no_answers],
+            [(r.pk, r.evidence_item.text, r.title, r.reference, r.note) for r in self.evidence],
+            review and (review.level, review.reason, review.updated_at, self.review_band,
+                        review.reviewer and (review.reviewer.get_full_name() or review.reviewer.get_username())),
+        ))
+
 
 @dataclass
 class ThemeSheet:
@@ -83,11 +98,15 @@ def worksheet(assessment: Assessment) -> Worksheet:
     bands = load_bands()
     card = scorecard(assessment, bands=bands, competencies=framework())
     no_answers: dict[int, list[Answer]] = {}
-    answers = assessment.answers.filter(value=Answer.Value.NO).select_related("question")
+    answers = assessment.answers.filter(value=Answer.Value.NO).select_related("question").only(
+        "assessment", "question_text", "competency", "action", "owner", "due_date", "action_status",
+        "question__number", "question__text", "question__competency")
     for answer in answers.order_by("question__number"):
         no_answers.setdefault(answer.competency_answered_id, []).append(answer)
     evidence: dict[int, list[EvidenceReference]] = {}
-    for reference in assessment.evidence_references.select_related("evidence_item"):
+    references = assessment.evidence_references.select_related("evidence_item").only(
+        "assessment", "title", "reference", "note", "evidence_item__text", "evidence_item__competency")
+    for reference in references:
         evidence.setdefault(reference.evidence_item.competency_id, []).append(reference)
     themes: list[ThemeSheet] = []
     for result in card.competencies:

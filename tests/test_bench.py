@@ -20,7 +20,7 @@ from devtools.management.commands import bench as bench_command
 
 FIGURE = re.compile(r"[a-z_]+: [0-9.]+( \S+)?")
 ASSESSMENT_FIGURES = {"answer_page_queries", "answer_page_s", "answer_page_ratio", "answer_save_queries",
-                      "answer_save_s"}
+                      "answer_save_s", "review_page_queries", "review_page_ratio"}
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 

@@ -422,3 +422,29 @@ def test_review_page_query_count(client, reviewer, submitted, django_assert_num_
     review_every_competency(submitted, reviewer)
     with django_assert_num_queries(9):
         client.get(review_url(submitted))
+
+
+def test_the_cached_parts_of_the_worksheet_follow_what_they_show(client, board_member, reviewer, submitted):
+    """The worksheet caches each competency's answers and each unbound form:
+    their keys name everything they show."""
+    client.force_login(reviewer)
+    first = client.get(review_url(submitted)).text
+    assert "4 World class</label>" in first
+
+    LevelBand.objects.filter(level=4).update(name="Exemplary")
+    workflow.record_review(assessment=submitted, competency=Competency.objects.get(number=1), user=reviewer,
+                           level=3, reason="Recorded since")
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again")
+    number = Question.objects.filter(competency__number=2).order_by("number").first().number
+    answer = submitted.answers.get(question__number=number)
+    answer.value, answer.action, answer.owner = "no", "A new action since", "Chair"
+    answer.due_date = datetime.date(2009, 9, 30)
+    answer.save()
+    assert workflow.submit(assessment=submitted, user=board_member) == []
+
+    html = client.get(review_url(submitted)).text
+
+    assert "4 Exemplary</label>" in html and "4 World class" not in html
+    assert checked(html, 1) == "3" and "Recorded since</textarea>" in html
+    assert "<strong>3 Established</strong> (Rita" in section(html, 1)
+    assert "A new action since" in section(html, 2)

@@ -1,7 +1,10 @@
-"""Figures of the assessments app for ``manage.py bench``: the answering page, and saving one answer.
+"""Figures of the assessments app for ``manage.py bench``: the answering page,
+saving one answer, and the reviewer's worksheet.
 
 Goals: ``answer_page_ratio`` at most 4 (the whole 112-question page costs no
-more than four times the site's bare shell); ``answer_save_queries`` at most 6.
+more than four times the site's bare shell); ``answer_save_queries`` at most 6;
+``review_page_ratio`` at most 4 (the worksheet of 11 competencies, with every
+No, action and evidence reference and the reviewer's 11 levels, likewise).
 """
 
 from collections.abc import Iterator
@@ -69,6 +72,19 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         forms = (save_form(version=version + i, no=(not no) ^ (i % 2 == 1)) for i in count())
         return context.median_time(lambda: post(next(forms)))
 
+    reviewer = context.client_for(context.reviewer)
+    review_page = reverse("assessments:review", args=[context.assessment.pk])
+
+    def as_reviewer(url):
+        response = reviewer.get(url, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+
+    def review_page_ratio():
+        # Measured in turns with the shell, as the reviewer too.
+        page, shell = context.median_times(lambda: as_reviewer(review_page), lambda: as_reviewer(shell_page))
+        return page / shell
+
     yield "answer_page_queries", lambda: context.count_queries(lambda: get(answer_page)), "queries"
     yield "answer_page_s", answer_page_s, "s"
     # Goal: at most 4.
@@ -76,6 +92,9 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     # Goal: at most 6.
     yield "answer_save_queries", answer_save_queries, "queries"
     yield "answer_save_s", answer_save_s, "s"
+    yield "review_page_queries", lambda: context.count_queries(lambda: as_reviewer(review_page)), "queries"
+    # Goal: at most 4.
+    yield "review_page_ratio", review_page_ratio, ""
 
 
 def save_form(*, version: int, no: bool) -> dict[str, str]:
