@@ -90,6 +90,13 @@ def visible_assessments(user) -> QuerySet[Assessment]:
     )
 
 
+def reviews_assessments(user) -> bool:
+    """Whether the person has a review queue: the SHAs' reviewers (their
+    SHA's assessments) and admins (every SHA's)."""
+    membership = membership_of(user)
+    return user.is_staff or (membership is not None and membership.role == Membership.Role.REVIEWER)
+
+
 def grant_for(user, pk: int, *, queryset: QuerySet[Assessment] | None = None) -> Grant:
     """What the user may do with the assessment; 404 if they may not see it."""
     queryset = visible_assessments(user) if queryset is None else queryset & visible_assessments(user)

@@ -63,6 +63,10 @@ class Score:
         return 100 * self.yes / self.answered if self.answered else None
 
     @property
+    def no(self) -> int:
+        return self.answered - self.yes
+
+    @property
     def whole(self) -> int | None:
         return whole_percent(self.percent)
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import activity, answering, autosave, evidence, overview, reviewing
+from .views import activity, answering, autosave, evidence, overview, queue, reviewing
 
 app_name = "assessments"
 
 urlpatterns = [
     path("", overview.assessment_list, name="list"),
     path("start/", overview.start, name="start"),
+    path("reviews/", queue.queue, name="review_queue"),
     path("<id:pk>/", overview.detail, name="detail"),
     path("<id:pk>/answers/", answering.tasks, name="tasks"),
     path("<id:pk>/answers/competencies/<id:number>/", answering.competency, name="competency"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("<id:pk>/answers/<id:number>/", autosave.save_answer, name="save_answer"),
     path("<id:pk>/submit/", answering.submit, name="submit"),
     path("<id:pk>/review/", reviewing.review, name="review"),
-    path("<id:pk>/review/<id:number>/", reviewing.record_review, name="record_review"),
+    path("<id:pk>/review/levels/", reviewing.record_reviews, name="record_reviews"),
     path("<id:pk>/return/", reviewing.return_to_pct, name="return"),
     path("<id:pk>/accept/", reviewing.accept, name="accept"),
     path("<id:pk>/evidence/", evidence.evidence, name="evidence"),

@@ -9,6 +9,7 @@ what the assessment's status allows, and raises ``WorkflowError``, whose
 ``status`` is the HTTP status a page answers with.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,6 +32,7 @@ from .models import (
     Transition,
 )
 from .progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Gap, gaps_in
+from .reviews import missing_reviews
 from .scorecards import counted
 
 Status = Assessment.Status
@@ -50,6 +52,16 @@ class NotAllowed(WorkflowError):
 
 class AssessmentExists(WorkflowError):
     pass
+
+
+class ReviewsMissing(WorkflowError):
+    """Accepting before every competency has the reviewer's level and reason."""
+
+    status = 400
+
+    def __init__(self, missing: list[Competency]):
+        self.missing = missing
+        super().__init__(f"Record a level and reason for every competency to accept: {len(missing)} missing.")
 
 
 @dataclass
@@ -307,30 +319,44 @@ def return_to_pct(*, assessment: Assessment, user, comment: str) -> None:
 
 @transaction.atomic
 def accept(*, assessment: Assessment, user, comment: str = "") -> None:
+    """Accept a submitted assessment, once the reviewer has recorded a level
+    and a reason for every competency."""
+    if _lock(assessment, user).may_review:
+        missing = missing_reviews(assessment)
+        if missing:
+            raise ReviewsMissing(missing)
     _move(assessment, to=Status.ACCEPTED, user=user, comment=comment)
     assessment.accepted_at = timezone.now()
     assessment.save(update_fields=["status", "accepted_at", "updated_at"])
 
 
+Levels = Mapping[Competency, tuple[int, str]]  # a competency's level from the reviewer, and why
+
+
 @transaction.atomic
-def record_review(
-    *, assessment: Assessment, competency: Competency, user, level: int, reason: str
-) -> CompetencyReview:
-    """The reviewer's own level for a competency, beside the one the answers give."""
+def record_reviews(*, assessment: Assessment, user, levels: Levels) -> list[CompetencyReview]:
+    """The reviewer's own levels, each with its reason, for some competencies,
+    beside the ones the answers give: all of them, or none."""
     grant = _lock(assessment, user)
     _require(grant, REVIEWERS)
     if not grant.may_review:
         raise WorkflowError("Levels can be recorded only while the assessment is submitted.")
-    if level not in range(1, 5):
-        raise WorkflowError("A level is 1, 2, 3 or 4.")
-    if not reason.strip():
-        raise WorkflowError("Say why you give this level.")
-    review, _ = CompetencyReview.objects.update_or_create(
-        assessment=assessment,
-        competency=competency,
-        defaults={"level": level, "reason": reason, "reviewer": user},
-    )
-    return review
+    reviews = []
+    for competency, (level, reason) in levels.items():
+        if level not in range(1, 5):
+            raise WorkflowError("A level is 1, 2, 3 or 4.")
+        if not reason.strip():
+            raise WorkflowError("Say why you give this level.")
+        reviews.append(CompetencyReview.objects.update_or_create(
+            assessment=assessment, competency=competency,
+            defaults={"level": level, "reason": reason, "reviewer": user},
+        )[0])
+    return reviews
+
+
+def record_review(*, assessment: Assessment, competency: Competency, user, level: int, reason: str) -> CompetencyReview:
+    """One competency's level: ``record_reviews`` of one."""
+    return record_reviews(assessment=assessment, user=user, levels={competency: (level, reason)})[0]
 
 
 @transaction.atomic

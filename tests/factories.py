@@ -75,8 +75,20 @@ def assessment_in(status: str, *, pct: Organisation, cycle: Cycle, board, review
     if status == Assessment.Status.RETURNED:
         workflow.return_to_pct(assessment=assessment, user=reviewer, comment="Look again at question 3.")
     elif status == Assessment.Status.ACCEPTED:
-        for competency in Competency.objects.all():
-            workflow.record_review(assessment=assessment, competency=competency, user=reviewer, level=2,
-                                   reason="As the answers show.")
-        workflow.accept(assessment=assessment, user=reviewer)
+        accept(assessment, reviewer)
+    return assessment
+
+
+def review_every_competency(assessment: Assessment, reviewer, *, level: int = 2,
+                            reason: str = "As the answers show.") -> None:
+    """The reviewer's level and reason for every competency not yet given
+    one: what accepting needs."""
+    missing = Competency.objects.exclude(pk__in=assessment.reviews.values("competency_id"))
+    workflow.record_reviews(assessment=assessment, user=reviewer, levels=dict.fromkeys(missing, (level, reason)))
+
+
+def accept(assessment: Assessment, reviewer, *, comment: str = "") -> Assessment:
+    """Accept a submitted assessment as a reviewer does: every competency's level first."""
+    review_every_competency(assessment, reviewer)
+    workflow.accept(assessment=assessment, user=reviewer, comment=comment)
     return assessment

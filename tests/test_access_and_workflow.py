@@ -13,6 +13,7 @@ from assessments import access, scorecards, workflow
 from assessments.models import Answer, Assessment, CompetencyReview, Cycle, Transition
 from competencies.models import Competency, EvidenceItem, Question
 from tests.conftest import fill, make_person
+from tests.factories import accept
 
 pytestmark = pytest.mark.django_db
 
@@ -353,7 +354,7 @@ def test_accept_only_a_submitted_assessment(board_member, reviewer, pct, cycle):
     fill(draft)
     workflow.submit(assessment=draft, user=board_member)
 
-    workflow.accept(assessment=draft, user=reviewer, comment="Well evidenced")
+    accept(draft, reviewer, comment="Well evidenced")
 
     draft.refresh_from_db()
     assert draft.status == "accepted" and draft.accepted_at and not draft.is_editable
@@ -378,11 +379,23 @@ def test_a_review_is_recorded_once_per_competency_while_submitted(reviewer, subm
         with pytest.raises(workflow.WorkflowError):
             workflow.record_review(assessment=submitted, competency=competency, user=reviewer,
                                    level=level, reason=reason)
-    workflow.accept(assessment=submitted, user=reviewer)
+    accept(submitted, reviewer)
     with pytest.raises(workflow.WorkflowError, match="only while the assessment is submitted"):
         workflow.record_review(assessment=submitted, competency=competency, user=reviewer,
                                level=1, reason="Too late")
 
+
+
+def test_several_levels_are_recorded_all_or_none(reviewer, submitted):
+    one, two, three = Competency.objects.filter(number__in=[1, 2, 3]).order_by("number")
+
+    with pytest.raises(workflow.WorkflowError, match="Say why"):
+        workflow.record_reviews(assessment=submitted, user=reviewer,
+                                levels={one: (2, "Fair"), two: (3, "Good"), three: (1, " ")})
+    assert not CompetencyReview.objects.exists()
+
+    workflow.record_reviews(assessment=submitted, user=reviewer, levels={one: (2, "Fair"), two: (3, "Good")})
+    assert sorted(CompetencyReview.objects.values_list("competency__number", "level")) == [(1, 2), (2, 3)]
 
 
 @pytest.mark.parametrize("actor", ["other_board_member", "other_reviewer", "board_member", "admin_user"])

@@ -16,7 +16,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
-from tests.factories import CycleFactory, PctFactory, PersonFactory, ShaFactory, assessment_in
+from tests.factories import (
+    CycleFactory,
+    PctFactory,
+    PersonFactory,
+    ShaFactory,
+    assessment_in,
+    review_every_competency,
+)
 
 PERSONAS = ["anonymous", "board_member", "other_board_member", "reviewer", "other_reviewer", "admin_user"]
 STATES = ["draft", "submitted", "returned", "accepted"]
@@ -76,6 +83,7 @@ RULES = {
     "competencies:detail": (EVERYONE, NOT_THIS_METHOD, {}),
     "competencies:checklist": (EVERYONE, NOT_THIS_METHOD, {}),
     "assessments:list": (EVERYONE, NOT_THIS_METHOD, {}),
+    "assessments:review_queue": ((LOGIN, 403, 403, 200, 200, 200), NOT_THIS_METHOD, {}),
     # A board member's PCT already has an assessment for the cycle with no focus.
     "assessments:start": (NOT_THIS_METHOD, (LOGIN, 400, 400, 403, 403, 403), {"start_from": "empty"}),
     "assessments:detail": (SEEN, NOT_POST, {}),
@@ -87,7 +95,8 @@ RULES = {
     "assessments:save_answer": (dict.fromkeys(STATES, (405,) * 6), AUTOSAVE, answer_data()),
     "assessments:submit": (NOT_GET, answering(302), {}),
     "assessments:review": (REVIEW_PAGE, NOT_POST, {}),
-    "assessments:record_review": (NOT_GET, REVIEWING, {"c1-level": "2", "c1-reason": "Thin evidence"}),
+    # Save all; the submitted assessment has every level already, so accepting it is allowed.
+    "assessments:record_reviews": (NOT_GET, REVIEWING, {"c1-level": "2", "c1-reason": "Thin evidence"}),
     "assessments:return": (NOT_GET, REVIEWING, {"return-comment": "Look again at question 3."}),
     "assessments:accept": (NOT_GET, REVIEWING, {"accept-comment": ""}),
     "assessments:evidence": (SEEN, NOT_POST, {}),
@@ -148,6 +157,7 @@ def world(django_db_setup, django_db_blocker):
                                  reviewer=people["reviewer"], focus="" if state == "draft" else state)
             for state in STATES
         }
+        review_every_competency(assessments["submitted"], people["reviewer"])
         yield {"people": {name: user.pk for name, user in people.items()}, "assessments": assessments}
         answers = Answer.objects.filter(assessment__in=assessments.values())
         Answer.history.filter(id__in=answers.values("pk")).delete()

@@ -64,12 +64,12 @@ def test_the_list_shows_what_each_person_may_see(client, board_member, other_boa
 def test_list_query_count(client, board_member, pct, draft, django_assert_num_queries):
     client.force_login(board_member)
     # session, user, membership, assessments with their counts, the cycles
-    # for the start form
-    with django_assert_num_queries(5):
+    # for the start form and the PCT's assessments each would start from
+    with django_assert_num_queries(6):
         client.get(reverse("assessments:list"))
     workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
                               user=board_member)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("assessments:list"))
 
 
@@ -108,6 +108,23 @@ def test_starting_from_the_previous_assessment_carries_answers_and_open_actions(
     assert "<strong>112 carried over to confirm</strong>" in html
     html = client.get(reverse("assessments:competency", args=[new.pk, 1])).text
     assert html.count("Carried over from 2008/09") == new.answers.filter(question__competency__number=1).count()
+
+
+def test_the_start_form_says_which_assessment_each_cycle_starts_from(client, board_member, pct, draft):
+    Cycle.objects.create(start_year=2009)
+    Cycle.objects.create(start_year=2010)
+    fill(draft)
+    workflow.submit(assessment=draft, user=board_member)
+    client.force_login(board_member)
+
+    html = client.get(reverse("assessments:list")).text
+
+    assert ("It starts from the PCT&#x27;s latest earlier assessment: for 2010/11, the 2008/09 assessment, "
+            "submitted; for 2009/10, the 2008/09 assessment, submitted.") in html
+    response = client.post(reverse("assessments:start"),
+                           {"cycle": Cycle.objects.get(start_year=2009).pk, "focus": "", "start_from": "previous"},
+                           follow=True)
+    assert "started from the 2008/09 assessment: confirm or change each answer carried over." in response.text
 
 
 def test_starting_from_a_previous_assessment_that_does_not_exist_is_a_form_error(
@@ -400,9 +417,11 @@ def test_activity_log_query_count_is_bounded(client, board_member, draft, django
 def test_home_sends_people_to_their_assessments(client, board_member, reviewer, admin_user):
     from tests.conftest import make_person
 
-    for person in (board_member, reviewer, admin_user):
+    for person in (board_member, admin_user):
         client.force_login(person)
         assert client.get(reverse("home"))["Location"] == reverse("assessments:list")
+    client.force_login(reviewer)
+    assert client.get(reverse("home"))["Location"] == reverse("assessments:review_queue")
     client.force_login(make_person("newcomer"))
     assert client.get(reverse("home"))["Location"] == reverse("competencies:index")
 

@@ -19,8 +19,11 @@ from devtools import bench
 from devtools.management.commands import bench as bench_command
 
 FIGURE = re.compile(r"[a-z_]+: [0-9.]+( \S+)?")
-ASSESSMENT_FIGURES = {f"{page}_{figure}" for page in ("task_list", "competency_page", "autosave")
-                      for figure in ("queries", "s", "ratio")}
+ASSESSMENT_FIGURES = {
+    *(f"{page}_{figure}" for page in ("task_list", "competency_page", "autosave")
+      for figure in ("queries", "s", "ratio")),
+    "review_page_queries", "review_page_ratio",
+}
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 

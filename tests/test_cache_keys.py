@@ -18,6 +18,7 @@ from assessments.models import Answer, Assessment, Cycle, EvidenceReference, Lev
 from competencies.models import Competency, EvidenceItem, Process, Question, Skill, Theme
 from reports import pdf
 from tests.conftest import fill
+from tests.factories import accept
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_a_competency_page_shows_each_change_to_a_cached_block(client, board_mem
 def later(pct, board_member, reviewer, submitted):
     """The 2009/10 draft after an accepted 2008/09 one, answered, with an
     action overdue and evidence."""
-    workflow.accept(assessment=submitted, user=reviewer)
+    accept(submitted, reviewer)
     later = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
                                       user=board_member, from_previous=True)
     fill(later)
@@ -196,7 +197,7 @@ def test_the_key_of_an_accepted_report_ignores_what_it_does_not_show(board_membe
                                                                     submitted, change):
     """The framework's later changes do not show in a submitted report, so
     they do not throw away the stored PDF either."""
-    workflow.accept(assessment=submitted, user=reviewer)
+    accept(submitted, reviewer)
     before = key(submitted, board_member)
 
     change()

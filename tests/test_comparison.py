@@ -16,6 +16,7 @@ from assessments import workflow
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from reports import comparison
 from tests.conftest import make_person
+from tests.factories import accept
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def submit_with(pct, cycle, user, *, no: set[int], focus: str = "", action: str 
     Answer.objects.bulk_update(answers, ["value", "action", "owner", "due_date"])
     assert workflow.submit(assessment=assessment, user=user) == []
     if accept_by is not None:
-        workflow.accept(assessment=assessment, user=accept_by)
+        accept(assessment, accept_by)
     return assessment
 
 

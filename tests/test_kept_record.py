@@ -22,6 +22,7 @@ from assessments.scoring import Tallies
 from competencies.models import Competency, Question
 from reports.models import RenderedReport
 from tests.conftest import fill, make_person
+from tests.factories import accept
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def csv_body(response) -> str:
 
 @pytest.fixture
 def accepted(submitted, reviewer):
-    workflow.accept(assessment=submitted, user=reviewer)
+    accept(submitted, reviewer)
     return submitted
 
 

@@ -14,6 +14,7 @@ from competencies.models import Competency, EvidenceItem
 from reports.models import RenderedReport
 from reports.pdf import StaticFilesFetcher, filename_for
 from tests.conftest import fill
+from tests.factories import accept
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_the_pdf_is_a_tagged_accessible_board_report(client, board_member, repor
 def test_an_accepted_report_has_no_draft_mark(client, board_member, reviewer, reported):
     client.force_login(board_member)
     _, draft_text = read(client.get(url(reported)).content)
-    workflow.accept(assessment=reported, user=reviewer)
+    accept(reported, reviewer)
 
     _, text = read(client.get(url(reported)).content)
 
@@ -210,7 +211,7 @@ def test_reviewers_and_the_pct_each_get_their_own_report(client, board_member, r
 def test_the_change_since_the_previous_assessment_is_in_the_report(
     client, pct, board_member, reviewer, submitted
 ):
-    workflow.accept(assessment=submitted, user=reviewer)
+    accept(submitted, reviewer)
     later = workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
                                       user=board_member, from_previous=True, focus="Obesity")
     later.answers.update(value="yes")

@@ -10,6 +10,7 @@ from assessments import workflow
 from assessments.models import Answer, Cycle
 from competencies.models import Competency, EvidenceItem
 from tests.conftest import fill
+from tests.factories import accept
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def review_everything(assessment, reviewer, *, reason="Evidence seen at the boar
 @pytest.fixture
 def later(pct, board_member, submitted, reviewer):
     """The 2009/10 assessment, started after 2008/09 was accepted."""
-    workflow.accept(assessment=submitted, user=reviewer)
+    accept(submitted, reviewer)
     return workflow.start_assessment(pct=pct, cycle=Cycle.objects.create(start_year=2009),
                                      user=board_member, from_previous=True)
 

@@ -27,3 +27,9 @@ def person(user) -> str:
     if user is None:
         return "Someone"
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def of(mapping, key):
+    """``mapping[key]``, or None: ``forms|of:competency.number``."""
+    return mapping.get(key)

@@ -29,7 +29,7 @@ def _render_list(request, form, pct: Organisation | None, *, status=200) -> Http
         .select_related("pct__sha", "cycle")
         .annotate(
             total=Count("answers"),
-            answered=Count("answers", filter=~Q(answers__value="")),
+            answered=Count("answers", filter=~Q(answers__value="") & Q(answers__carried_over=False)),
             last_answer=Max("answers__updated_at"),
         )
     )
@@ -63,7 +63,11 @@ def start(request: HttpRequest) -> HttpResponse:
         form.add_error("focus" if data["focus"] else "cycle",
                        f"{error} Open it from the list, or give this assessment a focus.")
         return _render_list(request, form, pct, status=400)
-    messages.success(request, f"The {assessment.cycle} assessment has been started.")
+    message = f"The {assessment.cycle} assessment has been started."
+    if assessment.previous:
+        message = (f"The {assessment.cycle} assessment has been started from the {assessment.previous.cycle} "
+                   "assessment: confirm or change each answer carried over.")
+    messages.success(request, message)
     return redirect("assessments:tasks", assessment.pk)
 
 
@@ -72,7 +76,7 @@ def progress_of(assessment: Assessment) -> dict:
     question was answered), in one query."""
     rows = (
         assessment.answers.values(number=COMPETENCY_NUMBER_ANSWERED)
-        .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(value="")))
+        .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(value="") & Q(carried_over=False)))
         .order_by("number")
     )
     per = {r["number"]: r for r in rows}

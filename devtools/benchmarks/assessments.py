@@ -1,9 +1,11 @@
 """Figures of the assessments app for ``manage.py bench``: the task list, the
-largest competency's page, and one answer's autosave.
+largest competency's page, one answer's autosave, and the reviewer's worksheet.
 
 Goals, as ratios to the site's bare logged-in page measured in turns with it:
 ``task_list_ratio`` at most 2, ``competency_page_ratio`` at most 3 (the
-largest competency, every question answered), ``autosave_ratio`` at most 2.
+largest competency, every question answered), ``autosave_ratio`` at most 2,
+``review_page_ratio`` at most 4 (the worksheet of 11 competencies, with every
+No, action and evidence reference and the reviewer's 11 levels).
 """
 
 from collections.abc import Iterator
@@ -76,6 +78,23 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         yield f"{name}_s", (lambda name=name: measured(name)[0]), "s"
         # Goals: at most 2, 3 and 2.
         yield f"{name}_ratio", (lambda name=name: measured(name)[0] / measured(name)[1]), ""
+
+    reviewer = context.client_for(context.reviewer)
+    review_page = reverse("assessments:review", args=[context.assessment.pk])
+
+    def as_reviewer(url):
+        response = reviewer.get(url, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+
+    def review_page_ratio():
+        # Measured in turns with the shell, as the reviewer too.
+        page, shell = context.median_times(lambda: as_reviewer(review_page), lambda: as_reviewer(pages["shell"]))
+        return page / shell
+
+    yield "review_page_queries", lambda: context.count_queries(lambda: as_reviewer(review_page)), "queries"
+    # Goal: at most 4.
+    yield "review_page_ratio", review_page_ratio, ""
 
 
 def save_form(number: int, *, version: int, no: bool) -> dict[str, str]:

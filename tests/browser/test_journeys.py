@@ -17,6 +17,7 @@ from assessments.models import Assessment, Cycle
 from competencies.models import Question
 from tests.browser.conftest import check_accessibility, log_in
 from tests.conftest import PASSWORD, fill, make_person
+from tests.factories import accept
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -221,18 +222,55 @@ def test_reviewer_returns_and_accepts(page, people):
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, "rita", PASSWORD)
-    visit(page, f"/assessments/{assessment.pk}/review/")
-    page.locator("#competency-1 #id_c1-level_2").check()
-    page.locator("#competency-1 #id_c1-reason").fill("Good engagement with NHS partners.")
-    page.get_by_role("button", name="Record the level for Locally lead the NHS").click()
-    assert "is recorded" in page.locator("main").inner_text()
+    # A reviewer lands on the review queue, the assessment awaiting review at the top.
+    assert page.url.endswith("/assessments/reviews/")
     check_accessibility(page)
+    page.locator("#id_status").select_option("submitted")
+    page.get_by_role("button", name="Show these assessments").click()
+    assert "status=submitted" in page.url
+    check_accessibility(page)
+    page.locator("#queue a").first.click()
+    assert page.url.endswith(f"/assessments/{assessment.pk}/review/")
+    check_accessibility(page)
+
+    # One competency saved alone keeps what was typed for another.
+    page.locator("#id_c1-level_2").check()
+    page.locator("#id_c1-reason").fill("Good engagement with NHS partners.")
+    page.locator("#id_c2-level_1").check()
+    page.locator("#id_c2-reason").fill("Typed, not yet saved.")
+    page.get_by_role("button", name="Save the level for Locally lead the NHS").click()
+    assert "is recorded" in page.locator("main").inner_text()
+    assert page.locator("#id_c2-level_1").is_checked()
+    assert page.locator("#id_c2-reason").input_value() == "Typed, not yet saved."
+    check_accessibility(page)
+
+    # Accepting with levels missing is refused, naming each missing competency.
+    page.get_by_role("button", name="Accept the assessment").click()
+    summary = page.locator(".nhsuk-error-summary")
+    assert "The assessment cannot be accepted yet" in summary.inner_text()
+    assert summary.locator("a").count() == 10
+    check_accessibility(page)
+    assert summary.locator("a").first.get_attribute("href") == "#id_c2-level_0"
+
+    # Save all: one mistake shown at its field, the rest saved.
+    for number in range(2, 12):
+        page.locator(f"#id_c{number}-level_1").check()
+        page.locator(f"#id_c{number}-reason").fill("" if number == 5 else "As the answers show.")
+    page.get_by_role("button", name="Save all levels").first.click()
+    assert "Say why you give Manage knowledge and assess needs this level." in page.locator(
+        ".nhsuk-error-summary").inner_text()
+    assert page.locator("#div_id_c5-reason.nhsuk-form-group--error").count() == 1
+    check_accessibility(page)
+    page.locator("#id_c5-reason").fill("Needs assessment is current.")
+    page.get_by_role("button", name="Save all levels").first.click()
+    assert "is recorded" in page.locator("main").inner_text()
     page.get_by_role("button", name="Accept the assessment").click()
     assert "has been accepted" in page.locator("main").inner_text()
     check_accessibility(page)
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.ACCEPTED
-    assert assessment.reviews.get().level == 3
+    assert assessment.reviews.get(competency__number=1).level == 3
+    assert assessment.reviews.count() == 11
 
 
 def test_reviewer_compares_sorts_drills_and_downloads(page, people):
@@ -263,7 +301,7 @@ def test_admin_rewords_a_question_without_changing_answered_assessments(page, pe
     accepted = workflow.start_assessment(pct=people["pct"], cycle=people["cycle"], user=people["board"])
     fill(accepted)
     assert workflow.submit(assessment=accepted, user=people["board"]) == []
-    workflow.accept(assessment=accepted, user=people["reviewer"])
+    accept(accepted, people["reviewer"])
     original = Question.objects.get(number=1).text
 
     log_in(page, "ada", PASSWORD)

@@ -71,3 +71,9 @@ def form_errors(form) -> list[dict]:
     for field in form.hidden_fields():
         errors += [{"anchor": "", "message": f"{field.label}: {error}"} for error in field.errors]
     return errors
+
+
+@register.filter
+def forms_errors(forms) -> list[dict]:
+    """Several forms' errors for one error summary, in the forms' order."""
+    return [error for form in forms for error in form_errors(form)]

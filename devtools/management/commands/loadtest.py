@@ -78,6 +78,8 @@ class Command(BaseCommand):
             _wait_until_up(f"{base}/healthz")
             targets = [
                 (f"/assessments/{assessment_pk}/answers/", board_session),
+                # The largest competency's page (19 questions).
+                (f"/assessments/{assessment_pk}/answers/competencies/11/", board_session),
                 (f"/reports/assessments/{assessment_pk}/", board_session),
                 ("/compare/", admin_session),
             ]

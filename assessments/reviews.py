@@ -1,0 +1,133 @@
+"""What the SHA's reviewer reads: the review worksheet, and which
+competencies still lack the reviewer's level.
+
+A panel rated each competency from the answers that justify it, so the
+worksheet puts them together: for each competency, in number order under the
+theme it was scored in, the level the answers give (``scorecards``), the
+Yes / No counts, the questions answered No with their actions, and the
+evidence references, beside the reviewer's level and reason. Reads only;
+the writes are ``workflow.record_reviews`` and ``workflow.accept``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from competencies.models import Competency, Theme
+
+from .models import Answer, Assessment, CompetencyReview, EvidenceReference
+from .scorecards import framework, load_bands, scorecard, tallies_of
+from .scoring import Band, CompetencyResult, Score
+
+
+@dataclass
+class CompetencySheet:
+    """One competency's part of the worksheet."""
+
+    result: CompetencyResult
+    no_answers: list[Answer]
+    evidence: list[EvidenceReference]
+
+    @property
+    def competency(self) -> Competency:
+        return self.result.competency
+
+    @property
+    def score(self) -> Score:
+        return self.result.score
+
+    @property
+    def level(self) -> Band | None:
+        """The level the answers give."""
+        return self.result.level
+
+    @property
+    def review(self) -> CompetencyReview | None:
+        return self.result.review
+
+    @property
+    def review_band(self) -> Band | None:
+        return self.result.review_band
+
+    @property
+    def fragment_key(self) -> str:
+        """Everything the competency's part of the worksheet shows above the
+        reviewer's form, so that its rendered HTML can be cached: any change
+        to one of them is a new key."""
+        competency, review = self.competency, self.review
+        return repr((
+            competency.pk, competency.number, competency.short_title, self.score, self.level,
+            [(a.pk, a.question.number, a.wording, a.action, a.owner, a.due_date, a.action_status)
+             for a in self.no_answers],
+            [(r.pk, r.evidence_item.text, r.title, r.reference, r.note) for r in self.evidence],
+            review and (review.level, review.reason, review.updated_at, self.review_band,
+                        review.reviewer and (review.reviewer.get_full_name() or review.reviewer.get_username())),
+        ))
+
+
+@dataclass
+class ThemeSheet:
+    """A run of competencies, in number order, scored under one theme."""
+
+    theme: Theme | None
+    competencies: list[CompetencySheet] = field(default_factory=list)
+
+
+@dataclass
+class Worksheet:
+    themes: list[ThemeSheet]
+    bands: list[Band]
+
+    @property
+    def competencies(self) -> list[CompetencySheet]:
+        return [sheet for theme in self.themes for sheet in theme.competencies]
+
+    @property
+    def reviewed(self) -> int:
+        """How many competencies have the reviewer's level and reason."""
+        return sum(1 for sheet in self.competencies if sheet.review is not None)
+
+
+def worksheet(assessment: Assessment) -> Worksheet:
+    """The review worksheet of one assessment.
+
+    Queries: the bands, the competencies with their themes, the answers'
+    values (only for a returned assessment: a submitted or accepted one keeps
+    its scores), the reviews with their reviewers, the answers No with their
+    questions, the evidence references with their items.
+    """
+    bands = load_bands()
+    card = scorecard(assessment, bands=bands, competencies=framework())
+    no_answers: dict[int, list[Answer]] = {}
+    answers = assessment.answers.filter(value=Answer.Value.NO).select_related("question").only(
+        "assessment", "question_text", "competency", "action", "owner", "due_date", "action_status",
+        "question__number", "question__text", "question__competency")
+    for answer in answers.order_by("question__number"):
+        no_answers.setdefault(answer.competency_answered_id, []).append(answer)
+    evidence: dict[int, list[EvidenceReference]] = {}
+    references = assessment.evidence_references.select_related("evidence_item").only(
+        "assessment", "title", "reference", "note", "evidence_item__text", "evidence_item__competency")
+    for reference in references:
+        evidence.setdefault(reference.evidence_item.competency_id, []).append(reference)
+    themes: list[ThemeSheet] = []
+    for result in card.competencies:
+        if not themes or themes[-1].theme != result.theme:
+            themes.append(ThemeSheet(result.theme))
+        pk = result.competency.pk
+        themes[-1].competencies.append(CompetencySheet(result, no_answers.get(pk, []), evidence.get(pk, [])))
+    return Worksheet(themes=themes, bands=bands)
+
+
+def missing_reviews(assessment: Assessment) -> list[Competency]:
+    """The competencies the assessment is scored on that have no level and
+    reason from the reviewer yet, in number order: what accepting still
+    needs. Queries: the reviews, the competencies."""
+    reviewed = set(assessment.reviews.exclude(reason="").values_list("competency_id", flat=True))
+    scored = set(tallies_of(assessment).competencies) - reviewed
+    return list(Competency.objects.filter(pk__in=scored).order_by("number"))
+
+
+def level_choices(bands: Sequence[Band]) -> list[tuple[int, str]]:
+    """The levels a reviewer may give, each with its band's name ("1 Emerging");
+    a level that no band names (an admin removed it) by its number alone."""
+    names = {band.level: band.name for band in bands}
+    return [(level, f"{level} {names[level]}" if level in names else f"Level {level}") for level in range(1, 5)]

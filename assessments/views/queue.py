@@ -1,0 +1,24 @@
+"""The review queue: what awaits the reviewer, what is back with the PCTs, what is done."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .. import access
+from ..forms import ReviewQueueFilter
+from ..queue import review_queue
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if not access.reviews_assessments(request.user):
+        raise PermissionDenied("The review queue is for the SHAs' reviewers.")
+    form = ReviewQueueFilter(request.GET)
+    filters = form.filters()
+    return render(request, "assessments/queue.html", {
+        "form": form, "queue": review_queue(request.user, **filters), "filters": filters,
+        "national": request.user.is_staff,
+    }, status=400 if form.errors else 200)
