@@ -185,12 +185,13 @@ def test_the_competency_page_query_count_does_not_grow_with_answers(client, boar
     url = page_url(draft, 1)
     # session, user, membership, the assessment with its previous one, the
     # competency's answers with their questions, processes and who saved
-    # them, the competencies in order, skills, processes, evidence items.
-    with django_assert_num_queries(9):
+    # them, the competencies in order, its guidance (skills, processes and
+    # evidence items in one query).
+    with django_assert_num_queries(7):
         client.get(url)
     fill(draft)
     draft.answers.update(version=1, updated_by=board_member)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.text.count("Last saved by Alice") == len(numbers_in(1))
 
@@ -329,17 +330,18 @@ def test_reviewers_and_others_cannot_save_answers(client, board_member, other_bo
     assert not draft.answers.filter(version__gt=0).exists()
 
 
-def test_an_autosave_makes_at_most_nine_queries(client, board_member, draft, django_assert_num_queries):
+def test_an_autosave_makes_at_most_seven_queries(client, board_member, draft, django_assert_num_queries):
     client.force_login(board_member)
-    # session, user, membership, the assessment (the grant), the answer; in
-    # the service: the answer and its assessment locked and re-read, the
-    # update, the history insert. And the savepoint of the service's
-    # transaction (inside the test's own) and its release.
-    with django_assert_num_queries(11) as captured:
+    # session, user, membership, the answer with its question, process and
+    # assessment (where the person may see it); in the service: the answer
+    # and its assessment locked and re-read, the update, the history
+    # insert. And the savepoint of the service's transaction (inside the
+    # test's own) and its release.
+    with django_assert_num_queries(9) as captured:
         response = autosave(client, draft, 8, value="yes")
     assert response.status_code == 200
     work = [q for q in captured.captured_queries if not q["sql"].upper().startswith(TRANSACTION_CONTROL)]
-    assert len(work) == 9
+    assert len(work) == 7
 
 
 def test_colleagues_changes_are_read_for_a_whole_page(client, board_member, pct, draft):

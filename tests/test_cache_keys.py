@@ -88,6 +88,33 @@ def test_a_competency_page_shows_each_change_to_a_cached_block(client, board_mem
 
 
 
+TASK_LIST_INPUTS = {
+    "an answer": (lambda a: answers(a, 8).update(carried_over=False), "1 of 10 answered, 9 carried over"),
+    "who worked on it": (lambda a: get_user_model().objects.update(first_name="Renamed"),
+                         "Last worked on by Renamed"),
+    "when": (lambda a: answers(a).update(updated_at=datetime.datetime(2009, 2, 3, 4, 5, tzinfo=datetime.UTC)),
+             "3 February 2009"),
+    "competency title": (lambda a: Competency.objects.filter(number=6).update(short_title="Renamed task"),
+                         "6. Renamed task</a>"),
+    "theme title": (lambda a: Theme.objects.filter(position=1).update(title="Renamed theme"),
+                    ">Renamed theme</h2>"),
+}
+
+
+@pytest.mark.parametrize("name", TASK_LIST_INPUTS)
+def test_the_task_list_shows_each_change_to_its_cached_tasks(client, board_member, carried, name):
+    change, seen = TASK_LIST_INPUTS[name]
+    client.force_login(board_member)
+    url = reverse("assessments:tasks", args=[carried.pk])
+    answers(carried).update(version=1, updated_by=board_member)  # question 9, competency 6
+    before = client.get(url).text  # the tasks rendered and cached
+
+    change(carried)
+
+    after = client.get(url).text
+    assert seen not in before and seen in after
+
+
 # The PDF board report's key -----------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from itertools import groupby
 from typing import cast
 
 from django.contrib.auth import get_user_model
+from django.db.models import Value
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.timezone import localtime
@@ -49,6 +50,17 @@ def task_list(assessment: Assessment) -> list[ThemeTasks]:
     for row in themes:
         row.tasks = [(c, task, names.get(task.last_by_id or 0, "")) for c, task, _ in row.tasks]
     return themes
+
+
+def tasks_key(assessment: Assessment, themes: list[ThemeTasks]) -> str:
+    """Everything the task list's tasks show, so that they can be cached:
+    each theme's title, each competency's number and title, and each task's
+    figures, status and who last worked on it when."""
+    return sha256(repr((assessment.pk, [
+        (row.theme.title, [(c.number, c.short_title, task.total, task.answered, task.to_confirm, task.status,
+                            name, task.last_at) for c, task, name in row.tasks])
+        for row in themes
+    ])).encode()).hexdigest()
 
 
 def overall(themes: list[ThemeTasks]) -> Task:
@@ -172,12 +184,17 @@ class CompetencyPage:
                 errors += [{"anchor": f"#{anchor}", "message": f"Question {number}: {m}"} for m in messages]
         return errors
 
-    def guidance(self) -> dict[str, list]:
-        """The competency's skills, processes and evidence items (their text)."""
+    def guidance(self) -> dict[str, list[dict]]:
+        """The competency's skills, processes and evidence items (their text), in one query."""
         c = self.competency
-        return {"skills": list(c.skills.order_by("position").values("text")),
-                "processes": list(c.processes.order_by("position").values("text")),
-                "evidence_items": list(c.evidence_items.order_by("position").values("text"))}
+        kinds = [(name, items.order_by().values("position", "text").annotate(kind=Value(name)))
+                 for name, items in (("skills", c.skills), ("processes", c.processes),
+                                     ("evidence_items", c.evidence_items))]
+        rows = kinds[0][1].union(*(items for _, items in kinds[1:]), all=True).order_by("kind", "position")
+        guidance: dict[str, list[dict]] = {name: [] for name, _ in kinds}
+        for row in rows:
+            guidance[row["kind"]].append(row)
+        return guidance
 
 
 def block_key(answer: Answer, assessment: Assessment) -> str:

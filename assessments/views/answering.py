@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import access, workflow
 from ..models import Assessment
-from .answer_pages import CompetencyPage, overall, task_list
+from .answer_pages import CompetencyPage, overall, task_list, tasks_key
 from .overview import render_detail
 from .refusals import refusals
 
@@ -24,6 +24,7 @@ def tasks(request: HttpRequest, pk: int) -> HttpResponse:
     themes = task_list(grant.assessment)
     return render(request, "assessments/tasks.html", {
         "assessment": grant.assessment, "grant": grant, "themes": themes, "overall": overall(themes),
+        "tasks_key": tasks_key(grant.assessment, themes),
     })
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, workflow
 from ..forms import AnswerForm
-from ..models import COMPETENCY_NUMBER_ANSWERED
+from ..models import COMPETENCY_NUMBER_ANSWERED, Answer
 from .answer_pages import conflict_message, stored
 
 SIGNED_OUT = "You have been signed out: sign in again in a new tab, then try again here."
@@ -32,16 +32,19 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @require_POST
 @signed_in
 def save_answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    grant = access.grant_for(request.user, pk)
-    answer = get_object_or_404(grant.assessment.answers.select_related("question", "updated_by"),
-                               question__number=number)
-    answer.assessment = grant.assessment
+    # The answer and its assessment in one query; 404 for an assessment the person may not see.
+    answer = get_object_or_404(
+        Answer.objects.select_related("assessment__pct__sha", "assessment__cycle", "question__process", "updated_by")
+        .filter(assessment__in=access.visible_assessments(request.user)),
+        assessment_id=pk, question__number=number,
+    )
     form = AnswerForm(request.POST, answer=answer)
-    if not form.is_valid():
-        errors = {name: list(messages) for name, messages in form.errors.items()}
-        first = next(iter(errors.values()))[0]
-        return JsonResponse({"state": "invalid", "message": first, "errors": errors}, status=400)
     try:
+        workflow.require_answerable(access.decide(request.user, answer.assessment))
+        if not form.is_valid():
+            errors = {name: list(messages) for name, messages in form.errors.items()}
+            first = next(iter(errors.values()))[0]
+            return JsonResponse({"state": "invalid", "message": first, "errors": errors}, status=400)
         result = workflow.save_answer(answer=answer, user=request.user, values=form.cleaned_data,
                                       version=form.cleaned_data["version"], confirm=form.confirming)
     except workflow.WorkflowError as error:
