@@ -134,7 +134,7 @@ class AnswerForm(forms.Form):
         error_messages={"max_length": f"The action must be {ACTION_MAX_LENGTH:,} characters or fewer."},
     )
     owner = forms.CharField(
-        required=False, max_length=OWNER_MAX_LENGTH,
+        required=False, max_length=OWNER_MAX_LENGTH, widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20"}),
         help_text="A name or a role, such as “Director of Public Health”.",
         error_messages={"max_length": f"The owner must be {OWNER_MAX_LENGTH:,} characters or fewer."},
     )

@@ -1,5 +1,6 @@
 """The "nhsuk" django-crispy-forms template pack emits NHS.UK frontend markup."""
 
+import datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -7,6 +8,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Button, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.template import Context, Template
+
+from assessments.fields import DateField
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -431,3 +434,38 @@ def test_a_failed_login_shows_the_error_summary(client):
     assert "correct username and password" in summary.text
     assert response.content.decode().index("nhsuk-error-summary") < response.content.decode().index("<h1")
     assert tree.find_all("title")[0].text.startswith("Error: Log in")
+
+
+class DueForm(forms.Form):
+    due = DateField(label="Due date", help_text="For example, 31 3 2009")
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    (("31", "", ""), "Due date must include a month and year"),
+    (("31", "2", "2009"), "Due date must be a real date"),
+])
+def test_the_date_input_is_a_fieldset_of_three_labelled_boxes_with_its_error(typed, message):
+    form = DueForm(data=dict(zip(("due_day", "due_month", "due_year"), typed)))
+    assert not form.is_valid()
+    tree = parse(render_filter(form))
+
+    fieldset = tree.find_all("fieldset", role="group")[0]
+    assert fieldset.find_all("legend")[0].text == "Due date"
+    assert fieldset.attrs["aria-describedby"] == "id_due-hint id_due-error"
+    assert message in fieldset.find_all(id="id_due-error")[0].text
+    boxes = fieldset.find_all("input")
+    assert [b.attrs["name"] for b in boxes] == ["due_day", "due_month", "due_year"]
+    assert [b.attrs.get("value", "") for b in boxes] == list(typed)
+    for box, part in zip(boxes, ("Day", "Month", "Year")):
+        assert fieldset.find_all("label", for_=box.attrs["id"])[0].text == part
+        assert {"nhsuk-input", "nhsuk-date-input__input", "nhsuk-input--error"} <= set(box.classes)
+        assert box.attrs["inputmode"] == "numeric"
+    # The error summary links to the day box.
+    assert tree.find_all("a", href="#id_due_day")
+
+
+def test_a_valid_date_input_gives_a_date_and_shows_no_error():
+    form = DueForm(data={"due_day": "03", "due_month": "4", "due_year": "2009"})
+
+    assert form.is_valid() and form.cleaned_data["due"] == datetime.date(2009, 4, 3)
+    assert "nhsuk-input--error" not in render_filter(form)
