@@ -256,11 +256,13 @@ def gaps_for_submission(assessment: Assessment) -> list[Gap]:
     return [gap for answer in answers for gap in gaps_in(AnswerState(**answer))]
 
 
-def _move(assessment: Assessment, *, to: str, user, comment: str = "") -> access.Grant:
+def _move(assessment: Assessment, *, to: str, user, comment: str = "", grant: access.Grant | None = None
+          ) -> access.Grant:
     """Take the assessment to ``to``, if that is a legal move and this person
     makes it, and record the step in its timeline. The caller's transaction
-    holds the row lock from here on."""
-    grant = _lock(assessment, user)
+    holds the row lock from here on (taken here unless the caller's ``grant``
+    says it holds it already)."""
+    grant = grant or _lock(assessment, user)
     role = MOVES.get((assessment.status, to))
     if role is None:
         _require(grant, BOARD if to == Status.SUBMITTED else REVIEWERS)
@@ -284,13 +286,14 @@ def submit(*, assessment: Assessment, user) -> list[Gap]:
     every submission from the answers as they now are, and kept until the
     SHA returns the assessment.
     """
-    require_answerable(_lock(assessment, user))
+    grant = _lock(assessment, user)
+    require_answerable(grant)
     gaps = gaps_for_submission(assessment)
     if gaps:
         return gaps
     _keep_the_questions(assessment)
     assessment.scores = counted(assessment).as_json()
-    _move(assessment, to=Status.SUBMITTED, user=user)
+    _move(assessment, to=Status.SUBMITTED, user=user, grant=grant)
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "scores", "updated_at"])
     return []

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from assessments import workflow
 from assessments.models import Answer, Cycle
@@ -223,15 +224,23 @@ def test_a_reload_shows_exactly_what_was_saved(client, board_member, draft):
     autosave(client, draft, 7, value="no", action="Agree <b>a plan</b>\nwith the council",
              owner="Director of Public Health", due=("31", "3", "2009"), action_status="in_progress")
 
-    html = client.get(page_url(draft, competency_of(7))).text
+    response = client.get(page_url(draft, competency_of(7)))
 
-    assert ">\nAgree &lt;b&gt;a plan&lt;/b&gt;\nwith the council</textarea>" in html
-    assert 'name="q7-value" type="radio" value="no" checked' in html
-    assert re.search(r'<input [^>]*name="q7-owner" [^>]*value="Director of Public Health"', html)
-    for part, value in (("day", "31"), ("month", "3"), ("year", "2009")):
-        assert f'name="q7-due_date_{part}" type="text" value="{value}"' in html
-    assert '<option value="in_progress" selected>' in html
-    assert 'name="q7-version" value="1"' in html and "Last saved by Alice" in html
+    assertContains(response, '<textarea name="q7-action" cols="40" rows="3" maxlength="2000" class="nhsuk-textarea" '
+                   'aria-describedby="id_q7-action-hint" id="id_q7-action">Agree &lt;b&gt;a plan&lt;/b&gt;\n'
+                   "with the council</textarea>", html=True)
+    assertContains(response, '<input class="nhsuk-radios__input" id="id_q7-value_1" name="q7-value" type="radio" '
+                   'value="no" data-aria-controls="id_q7-value_1-reveal" checked>', html=True)
+    assertContains(response, '<input type="text" name="q7-owner" maxlength="200" class="nhsuk-input--width-20 '
+                   'nhsuk-input" aria-describedby="id_q7-owner-hint" id="id_q7-owner" '
+                   'value="Director of Public Health">', html=True)
+    for part, value, width in (("day", "31", 2), ("month", "3", 2), ("year", "2009", 4)):
+        assertContains(response, f'<input inputmode="numeric" autocomplete="off" class="nhsuk-input '
+                       f'nhsuk-date-input__input nhsuk-input--width-{width}" id="id_q7-due_date_{part}" '
+                       f'name="q7-due_date_{part}" type="text" value="{value}">', html=True)
+    assertContains(response, '<option value="in_progress" selected>In progress</option>', html=True)
+    assertContains(response, '<input type="hidden" name="q7-version" value="1" id="id_q7-version">', html=True)
+    assert "Last saved by Alice" in response.text
 
 
 @pytest.mark.parametrize(("due", "message"), [
