@@ -97,6 +97,9 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         assessment.pk, assessment.status, assessment.focus, assessment.submitted_at,
         assessment.accepted_at, str(assessment.cycle), assessment.pct.code, assessment.pct.name,
         assessment.pct.sha.name, assessment.scores,
+        # The peers' kept scorecards, for the benchmarks.
+        list(Assessment.objects.filter(cycle_id=assessment.cycle_id, focus="", scores__isnull=False)
+             .order_by("pk").values_list("pct__sha_id", "scores")),
         answers, overdue, today if overdue else None,
         list(assessment.evidence_references.order_by("pk").values_list(
             "pk", "evidence_item_id", "title", "reference", "note")),

@@ -13,6 +13,7 @@ from assessments.scorecards import framework, load_bands, scorecard
 from assessments.scoring import Band, Change, CompetencyResult, Scorecard, change_since
 
 from . import charts
+from .peers import benchmarks
 
 
 @dataclass
@@ -47,7 +48,7 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
     Queries: bands, competencies, answers' values (only for a draft or a
     returned assessment: a submitted one keeps its scores), reviews (only
     for those who see them), the previous assessment (one or two) and its
-    answers' values (likewise), the answers with actions (or, with
+    answers' values (likewise), the peers' kept scorecards, the answers with actions (or, with
     ``every_answer``, every answer), the evidence references.
     """
     assessment = grant.assessment
@@ -91,6 +92,7 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
         "overall_change": changes.overall if changes else Change(None),
         "show_reviews": show_reviews,
         "chart": competency_chart(card, bands),
+        "peers": benchmarks(assessment, card),
         "actions": actions,
         "overdue_count": sum(1 for a in actions if a.overdue),
         "evidence": list(

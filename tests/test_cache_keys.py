@@ -18,7 +18,7 @@ from assessments.models import Answer, Assessment, Cycle, EvidenceReference, Lev
 from competencies.models import Competency, EvidenceItem, Process, Question, Skill, Theme
 from reports import pdf
 from tests.conftest import fill
-from tests.factories import accept
+from tests.factories import PctFactory, accept
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +160,9 @@ PDF_INPUTS = {
     "timeline": lambda a: Transition.objects.create(assessment=a, from_status="draft",
                                                     to_status="draft", comment="A step"),
     "status and scores": lambda a: workflow.submit(assessment=a, user=a.created_by),
+    "a peer's scores": lambda a: Assessment.objects.create(
+        pct=PctFactory(sha=a.pct.sha), cycle=a.cycle, status="submitted",
+        scores=Assessment.objects.exclude(pk=a.pk).get().scores),
     "focus": lambda a: Assessment.objects.filter(pk=a.pk).update(focus="Obesity"),
     "cycle": lambda a: Cycle.objects.filter(start_year=2009).update(start_year=2010),
     "PCT name": lambda a: a.pct.__class__.objects.filter(pk=a.pct_id).update(name="Renamed PCT"),

@@ -299,12 +299,13 @@ def test_a_cached_download_runs_a_constant_number_of_queries(
     client.get(url(reported))
     # 1 session, 2 user, 3 membership, 4 assessment; for the key: 5 reviews,
     # 6 answers, 7–8 the previous assessment (same focus, then any: none),
-    # 9 evidence references, 10 transitions, 11 bands, 12 competencies,
-    # 13 themes, 14 skills, 15 evidence items; 16 the cached PDF.
-    with django_assert_num_queries(16):
+    # 9 the peers' scorecards, 10 evidence references, 11 transitions,
+    # 12 bands, 13 competencies, 14 themes, 15 skills, 16 evidence items;
+    # 17 the cached PDF.
+    with django_assert_num_queries(17):
         cached = client.get(url(reported))
     reported.answers.update(owner="Someone else")
     client.get(url(reported))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(url(reported))
     assert cached.status_code == 200
