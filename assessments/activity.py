@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .access import Grant
-from .models import Answer
+from .models import Answer, Assignment
 
 FIELDS = {
     "value": "answer",
@@ -40,7 +40,7 @@ def _show(field: str, value) -> str:
 
 def activity_for(grant: Grant) -> list[Entry]:
     """Newest first: answer and action changes, workflow steps, reviews (for
-    those who see them), evidence.
+    those who see them), evidence, who was given which competency.
 
     A handful of queries whatever the size: each history is read in one go and
     consecutive records are compared in Python.
@@ -82,6 +82,14 @@ def activity_for(grant: Grant) -> list[Entry]:
         entries.append(Entry(
             reference.history_date, _name(reference.history_user),
             f"Evidence reference {verb}", "", reference.title,
+        ))
+    for given in Assignment.history.filter(assessment_id=assessment.pk).select_related(
+        "history_user", "competency", "assignee"
+    ):
+        what = "given to" if given.history_type != "-" else "taken off"
+        entries.append(Entry(
+            given.history_date, _name(given.history_user),
+            f"Competency {given.competency.number}: {what}", "", _name(given.assignee),
         ))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

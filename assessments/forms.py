@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from competencies.models import Competency, EvidenceItem
 
 from . import workflow
+from .assignments import board_of
 from .fields import DateField
 from .models import (
     ACTION_MAX_LENGTH,
@@ -186,6 +187,39 @@ class AnswerForm(forms.Form):
             if name in cleaned:
                 cleaned[name] = cleaned[name].strip()
         return cleaned
+
+
+class CompetencyChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.number}. {obj.short_title}"
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class AssignForm(forms.Form):
+    """Give several competencies of an assessment to one board member at once."""
+
+    competencies = CompetencyChoices(
+        queryset=Competency.objects.order_by("theme__position", "number"), widget=forms.CheckboxSelectMultiple,
+        label="Which competencies?",
+        error_messages={"required": "Select the competencies to give to someone.",
+                        "invalid_choice": "That competency does not exist: reload the page."},
+    )
+    assignee = PersonChoice(
+        queryset=Competency.objects.none(), required=False, empty_label="Nobody: take them off whoever has them",
+        label="Give them to", help_text="One of the PCT's board members. They see them under “My competencies”.",
+        error_messages={"invalid_choice": "Choose one of the PCT's board members."},
+    )
+
+    def __init__(self, *args, pct: Organisation, **kwargs):
+        kwargs.setdefault("prefix", "assign")
+        super().__init__(*args, **kwargs)
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ModelChoiceField)
+        assignee.queryset = board_of(pct)
 
 
 class ReturnForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, answering, autosave, evidence, overview, queue, reviewing
+from .views import activity, answering, autosave, evidence, mine, overview, queue, reviewing
 
 app_name = "assessments"
 
@@ -8,8 +8,10 @@ urlpatterns = [
     path("", overview.assessment_list, name="list"),
     path("start/", overview.start, name="start"),
     path("reviews/", queue.queue, name="review_queue"),
+    path("mine/", mine.my_competencies, name="mine"),
     path("<id:pk>/", overview.detail, name="detail"),
     path("<id:pk>/answers/", answering.tasks, name="tasks"),
+    path("<id:pk>/assignments/", answering.assign, name="assign"),
     path("<id:pk>/answers/competencies/<id:number>/", answering.competency, name="competency"),
     path("<id:pk>/answers/competencies/<id:number>/changes/", autosave.changes, name="changes"),
     path("<id:pk>/answers/<id:number>/", autosave.save_answer, name="save_answer"),

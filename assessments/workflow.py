@@ -93,9 +93,10 @@ NOT_YOURS = {
 }
 
 
-def _lock(assessment: Assessment, user) -> access.Grant:
+def lock(assessment: Assessment, user) -> access.Grant:
     """Lock the assessment's row for the rest of the transaction, bring its
-    status up to date, and decide what the person may do with it."""
+    status up to date, and decide what the person may do with it: what every
+    service that writes to an assessment starts with."""
     assessment.status = (
         Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("status", flat=True).get()
     )
@@ -108,7 +109,7 @@ SAVED = [*ANSWER_FIELDS, "carried_over", "version", "updated_at", "updated_by_id
 
 
 def _lock_answer(answer: Answer, user) -> access.Grant:
-    """As ``_lock``, and the answer's own row with it, in one query: the
+    """As ``lock``, and the answer's own row with it, in one query: the
     answer is brought up to date too, since it was read before the lock."""
     fresh = (
         Answer.objects.select_for_update(of=("self", "assessment")).select_related("assessment")
@@ -238,7 +239,7 @@ def save_answers(*, assessment: Assessment, user, changes: list[Change]) -> list
     them since it was read, none is saved."""
     try:
         with transaction.atomic():
-            _lock(assessment, user)
+            lock(assessment, user)
             results = [
                 save_answer(answer=c.answer, user=user, values=c.values, version=c.version, confirm=c.confirm)
                 for c in changes
@@ -262,7 +263,7 @@ def _move(assessment: Assessment, *, to: str, user, comment: str = "", grant: ac
     makes it, and record the step in its timeline. The caller's transaction
     holds the row lock from here on (taken here unless the caller's ``grant``
     says it holds it already)."""
-    grant = grant or _lock(assessment, user)
+    grant = grant or lock(assessment, user)
     role = MOVES.get((assessment.status, to))
     if role is None:
         _require(grant, BOARD if to == Status.SUBMITTED else REVIEWERS)
@@ -286,7 +287,7 @@ def submit(*, assessment: Assessment, user) -> list[Gap]:
     every submission from the answers as they now are, and kept until the
     SHA returns the assessment.
     """
-    grant = _lock(assessment, user)
+    grant = lock(assessment, user)
     require_answerable(grant)
     gaps = gaps_for_submission(assessment)
     if gaps:
@@ -324,7 +325,7 @@ def return_to_pct(*, assessment: Assessment, user, comment: str) -> None:
 def accept(*, assessment: Assessment, user, comment: str = "") -> None:
     """Accept a submitted assessment, once the reviewer has recorded a level
     and a reason for every competency."""
-    if _lock(assessment, user).may_review:
+    if lock(assessment, user).may_review:
         missing = missing_reviews(assessment)
         if missing:
             raise ReviewsMissing(missing)
@@ -340,7 +341,7 @@ Levels = Mapping[Competency, tuple[int, str]]  # a competency's level from the r
 def record_reviews(*, assessment: Assessment, user, levels: Levels) -> list[CompetencyReview]:
     """The reviewer's own levels, each with its reason, for some competencies,
     beside the ones the answers give: all of them, or none."""
-    grant = _lock(assessment, user)
+    grant = lock(assessment, user)
     _require(grant, REVIEWERS)
     if not grant.may_review:
         raise WorkflowError("Levels can be recorded only while the assessment is submitted.")
@@ -367,7 +368,7 @@ def add_evidence(
     *, assessment: Assessment, user, evidence_item_id: int, title: str, reference: str = "",
     note: str = ""
 ) -> EvidenceReference:
-    require_answerable(_lock(assessment, user), "evidence")
+    require_answerable(lock(assessment, user), "evidence")
     return EvidenceReference.objects.create(
         assessment=assessment, evidence_item_id=evidence_item_id, title=title,
         reference=reference, note=note, created_by=user,
@@ -376,7 +377,7 @@ def add_evidence(
 
 @transaction.atomic
 def delete_evidence(*, assessment: Assessment, user, reference: EvidenceReference) -> None:
-    require_answerable(_lock(assessment, user), "evidence")
+    require_answerable(lock(assessment, user), "evidence")
     if reference.assessment_id != assessment.pk:
         raise WorkflowError("That evidence reference belongs to another assessment.")
     reference.delete()

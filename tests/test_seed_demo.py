@@ -253,3 +253,12 @@ def test_national_scale_england(settings):
         for a in national.filter(cycle__start_year=2008).annotate(yes=Count("answers", Q(answers__value="yes")))
     ]
     assert min(shares) < 0.45 and max(shares) > 0.85
+
+
+def test_each_draft_has_its_competencies_shared_out_among_its_board(seeded):
+    from assessments.models import Assignment
+
+    for draft in Assessment.objects.filter(status="draft"):
+        given = Assignment.objects.filter(assessment=draft)
+        assert given.count() == 11
+        assert all(a.assignee.membership.organisation_id == draft.pct_id for a in given)

@@ -17,7 +17,7 @@ from competencies.models import Competency, Theme
 
 from .. import access, workflow
 from ..forms import AnswerForm
-from ..models import CHECKLIST_ORDER, COMPETENCY_NUMBER_ANSWERED, Answer, Assessment
+from ..models import CHECKLIST_ORDER, COMPETENCY_NUMBER_ANSWERED, Answer, Assessment, Assignment
 from ..progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Gap, Task, gaps_in, tally, tally_tasks
 from ..scorecards import themes_by_id
 
@@ -28,9 +28,19 @@ def _answers(assessment: Assessment):
 
 
 @dataclass
+class TaskRow:
+    """One competency on the task list."""
+
+    competency: Competency
+    task: Task
+    last_by: str = ""  # who last worked on it
+    assignee: str = ""  # whom it is given to
+
+
+@dataclass
 class ThemeTasks:
     theme: Theme
-    tasks: list[tuple[Competency, Task, str]] = field(default_factory=list)  # and who last worked on it
+    rows: list[TaskRow] = field(default_factory=list)
 
 
 def task_list(assessment: Assessment) -> list[ThemeTasks]:
@@ -39,33 +49,37 @@ def task_list(assessment: Assessment) -> list[ThemeTasks]:
                .order_by(*CHECKLIST_ORDER)]
     competencies = Competency.objects.select_related("theme").in_bulk()
     theme_of = themes_by_id(competencies.values(), {a.theme_answered_id for a in answers})
+    assignees = dict(Assignment.objects.filter(assessment=assessment).values_list("competency_id", "assignee_id"))
     themes: list[ThemeTasks] = []
     for competency_id, group in groupby(answers, key=lambda a: a.competency_answered_id):
         here = list(group)
         theme = theme_of[here[0].theme_answered_id]
         if not themes or themes[-1].theme.pk != theme.pk:
             themes.append(ThemeTasks(theme))
-        themes[-1].tasks.append((competencies[competency_id], tally(here), ""))
-    names = _names({task.last_by_id for row in themes for _, task, _ in row.tasks})
-    for row in themes:
-        row.tasks = [(c, task, names.get(task.last_by_id or 0, "")) for c, task, _ in row.tasks]
+        themes[-1].rows.append(TaskRow(competencies[competency_id], tally(here)))
+    rows = [row for group in themes for row in group.rows]
+    names = _names({row.task.last_by_id for row in rows} | set(assignees.values()))
+    for row in rows:
+        row.last_by = names.get(row.task.last_by_id or 0, "")
+        row.assignee = names.get(assignees.get(row.competency.pk, 0), "")
     return themes
 
 
 def tasks_key(assessment: Assessment, themes: list[ThemeTasks]) -> str:
     """Everything the task list's tasks show, so that they can be cached:
-    each theme's title, each competency's number and title, and each task's
-    figures, status and who last worked on it when."""
+    each theme's title, each competency's number and title, each task's
+    figures and status, who last worked on it when, and whom it is given to."""
     return sha256(repr((assessment.pk, [
-        (row.theme.title, [(c.number, c.short_title, task.total, task.answered, task.to_confirm, task.status,
-                            name, task.last_at) for c, task, name in row.tasks])
-        for row in themes
+        (group.theme.title, [(row.competency.number, row.competency.short_title, row.task.total, row.task.answered,
+                              row.task.to_confirm, row.task.status, row.last_by, row.task.last_at, row.assignee)
+                             for row in group.rows])
+        for group in themes
     ])).encode()).hexdigest()
 
 
 def overall(themes: list[ThemeTasks]) -> Task:
     """One task for the whole assessment, from its competencies' tasks."""
-    return tally_tasks(task for group in themes for _, task, _ in group.tasks)
+    return tally_tasks(row.task for group in themes for row in group.rows)
 
 
 def _names(ids: set[int | None]) -> dict[int, str]:

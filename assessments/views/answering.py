@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, workflow
+from .. import access, assignments, workflow
+from ..forms import AssignForm
 from ..models import Assessment
 from .answer_pages import CompetencyPage, overall, task_list, tasks_key
 from .overview import render_detail
@@ -20,12 +21,34 @@ WITH_PREVIOUS = Assessment.objects.select_related("previous__cycle")
 @login_required
 @require_GET
 def tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for(request.user, pk, queryset=WITH_PREVIOUS)
+    return render_tasks(request, access.grant_for(request.user, pk, queryset=WITH_PREVIOUS))
+
+
+def render_tasks(request: HttpRequest, grant: access.Grant, *, form: AssignForm | None = None,
+                 status: int = 200) -> HttpResponse:
     themes = task_list(grant.assessment)
+    if form is None and grant.may_answer:
+        form = AssignForm(pct=grant.assessment.pct)
     return render(request, "assessments/tasks.html", {
         "assessment": grant.assessment, "grant": grant, "themes": themes, "overall": overall(themes),
-        "tasks_key": tasks_key(grant.assessment, themes),
-    })
+        "tasks_key": tasks_key(grant.assessment, themes), "assign_form": form,
+    }, status=status)
+
+
+@login_required
+@require_POST
+@refusals(render_detail)
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_to_answer(request.user, pk)
+    workflow.require_answerable(grant, "assignments")  # before the form: a closed assessment says so first
+    form = AssignForm(request.POST, pct=grant.assessment.pct)
+    if not form.is_valid():
+        return render_tasks(request, grant, form=form, status=400)
+    chosen, assignee = form.cleaned_data["competencies"], form.cleaned_data["assignee"]
+    assignments.assign(assessment=grant.assessment, user=request.user, competencies=list(chosen), assignee=assignee)
+    who = (assignee.get_full_name() or assignee.get_username()) if assignee else "nobody"
+    messages.success(request, f"{len(chosen)} competenc{'y is' if len(chosen) == 1 else 'ies are'} now given to {who}.")
+    return redirect("assessments:tasks", pk)
 
 
 @login_required

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
-from assessments import workflow
+from assessments import assignments, workflow
 from assessments.models import Assessment, Cycle, Organisation
 from competencies.models import Competency
 
@@ -96,6 +96,11 @@ def build_planned(
     ))
     add_evidence(assessment, user=author, count=2 if draft else 4)
     if draft:
+        # The board shares out the competencies, as boards do.
+        competencies = list(Competency.objects.order_by("number"))
+        for i, member in enumerate(board):
+            assignments.assign(assessment=assessment, user=author, competencies=competencies[i::len(board)],
+                               assignee=member)
         return assessment
     gaps = workflow.submit(assessment=assessment, user=author)
     if gaps:
