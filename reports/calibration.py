@@ -11,7 +11,7 @@ is the one to watch.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import fmean
 
 # The minus sign, not a hyphen: a screen reader says "minus", and the
@@ -28,10 +28,11 @@ class Rating:
     self_level: int
     reviewer_level: int
     reviewer_id: int | None
+    # Worked out once: the page reads it several times for each of some 1,700 ratings.
+    gap: int = field(init=False, compare=False)
 
-    @property
-    def gap(self) -> int:
-        return gap(self.self_level, self.reviewer_level)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gap", gap(self.self_level, self.reviewer_level))
 
 
 def gap(self_level: int, reviewer_level: int) -> int:

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from assessments.models import Assessment, CompetencyReview, Cycle, Organisation
 from assessments.scorecards import load_bands
-from assessments.scoring import Tallies, level_for, whole_percent
+from assessments.scoring import Band, Tallies, level_for, whole_percent
 from competencies.models import Competency
 
 from .calibration import (
@@ -50,8 +50,14 @@ def latest_cycle(pcts: QuerySet[Organisation], cycles: list[Cycle]) -> Cycle | N
 
 @dataclass(frozen=True)
 class PctRow:
-    pct: Organisation
-    assessment: Assessment
+    """A PCT's counted assessment and its ratings (plain values: a national
+    heat map has some 150 rows, and model instances cost more than the page)."""
+
+    code: str
+    name: str
+    sha: str
+    assessment_id: int
+    accepted: bool
     cells: list[Rating | None]  # one per competency, None where the reviewer gave no level
 
 
@@ -75,43 +81,52 @@ class Calibration:
 
 def build(pcts: QuerySet[Organisation], cycle: Cycle) -> Calibration:
     competencies = list(Competency.objects.order_by("number"))
+    ids = [c.pk for c in competencies]
+    # The level of every whole percentage: a level is read from the score as shown.
     bands = load_bands()
     levels = {whole: level_for(whole, bands) for whole in range(101)}
     assessments = list(
-        counted(pcts).filter(cycle=cycle).select_related("pct__sha")
-        .only("pk", "status", "scores", "pct__code", "pct__name", "pct__sha__name")
-        .order_by("pct__name", "pct__code")
+        counted(pcts).filter(cycle=cycle).order_by("pct__name", "pct__code")
+        .values_list("pk", "pct_id", "pct__code", "pct__name", "pct__sha__name", "status", "scores")
     )
     reviews = CompetencyReview.objects.filter(
-        assessment_id__in=[a.pk for a in assessments]
+        assessment_id__in=[a[0] for a in assessments]
     ).values_list("assessment_id", "competency_id", "level", "reviewer_id",
                   "reviewer__first_name", "reviewer__last_name", "reviewer__username")
-    by_assessment = {a.pk: a for a in assessments}
-    self_levels: dict[int, dict[int, int]] = {}
-    for a in assessments:
-        kept = Tallies.from_json(a.scores)
-        self_levels[a.pk] = {}
-        for c in competencies:
-            percent = kept.score_of(c.pk).percent
-            band = None if percent is None else levels[whole_percent(percent)]
-            if band is not None:
-                self_levels[a.pk][c.pk] = band.level
-    ratings, names = [], {}
+    self_levels = {pk: _self_levels(Tallies.from_json(scores), ids, levels)
+                   for pk, _, _, _, _, _, scores in assessments}
+    pct_of = {a[0]: a[1] for a in assessments}
+    ratings: list[Rating] = []
+    names: dict[int | None, str] = {}
     for assessment_id, competency_id, level, reviewer_id, first, last, username in (
             reviews if assessments else []):
         own = self_levels[assessment_id].get(competency_id)
         if own is None:
             continue
-        ratings.append(Rating(by_assessment[assessment_id].pct_id, competency_id, own, level, reviewer_id))
-        names[reviewer_id] = " ".join(p for p in (first, last) if p) or username or "A deleted reviewer"
+        ratings.append(Rating(pct_of[assessment_id], competency_id, own, level, reviewer_id))
+        if reviewer_id not in names:
+            names[reviewer_id] = " ".join(p for p in (first, last) if p) or username or "A deleted reviewer"
     cells = grid(ratings)
-    ids = [c.pk for c in competencies]
     by_id = {c.pk: c for c in competencies}
     reviewers = [ReviewerRow(names[r], g) for r, g in gaps_by_reviewer(ratings).items()]
     return Calibration(
         cycle=cycle, competencies=competencies,
-        rows=[PctRow(a.pct, a, [cells.get((a.pct_id, c)) for c in ids]) for a in assessments],
+        rows=[PctRow(code, name, sha, pk, status == Assessment.Status.ACCEPTED,
+                     [cells.get((pct_id, c)) for c in ids])
+              for pk, pct_id, code, name, sha, status, _ in assessments],
         ratings=ratings, counts=count_gaps(r.gap for r in ratings),
         by_competency=[(by_id[g.competency_id], g) for g in gaps_by_competency(ratings, ids)],
         reviewers=sorted(reviewers, key=lambda r: r.name.lower()), reviewer_names=names,
     )
+
+
+def _self_levels(kept: Tallies, competency_ids: list[int], levels: dict[int, Band | None]
+                 ) -> dict[int, int]:
+    """The PCT's level per competency id, from the scores it kept."""
+    own = {}
+    for pk in competency_ids:
+        percent = kept.score_of(pk).percent
+        band = None if percent is None else levels[whole_percent(percent)]
+        if band is not None:
+            own[pk] = band.level
+    return own

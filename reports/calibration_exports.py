@@ -41,7 +41,7 @@ def _ratings(data: Calibration) -> tuple[list[Column], Iterator[list]]:
 
     def rows() -> Iterator[list]:
         for row in data.rows:
-            start = [row.pct.code, row.pct.name, row.pct.sha.name, str(data.cycle)]
+            start = [row.code, row.name, row.sha, str(data.cycle)]
             for competency, rating in zip(data.competencies, row.cells):
                 what = [competency.number, competency.short_title]
                 if rating is None:

@@ -15,6 +15,8 @@ from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -72,7 +74,7 @@ def calibration(request: HttpRequest) -> HttpResponse:
     context: dict = {"scope": scope, "form": form, "downloads": calibration_exports.DOWNLOADS}
     if scope.cycle is not None:
         data = calibration_data.build(scope.pcts, scope.cycle)
-        context.update(data=data, rows=[_HeatRow(row) for row in data.rows],
+        context.update(data=data, rows=_heat_rows(data.rows, scope.national),
                        mean=signed(_mean(data), decimals=2),
                        competencies=[(c, signed(g.mean, decimals=2), g) for c, g in data.by_competency],
                        reviewers=[(r, signed(r.gap.mean, decimals=2), signed(r.gap.others_mean, decimals=2))
@@ -84,29 +86,32 @@ def _mean(data: Calibration) -> float | None:
     return sum(r.gap for r in data.ratings) / len(data.ratings) if data.ratings else None
 
 
-class _HeatRow:
-    """A PCT's row of the heat map, its cells' HTML built in Python as the
-    matrix's are (a national heat map has some 1,700 cells)."""
-
-    def __init__(self, row: PctRow):
-        self.pct = row.pct
-        self.assessment = row.assessment
-        self.cells = _gap_cells(row.cells)
-
-
-def _gap_cells(cells: list[Rating | None]) -> SafeString:
-    """Each gap as a signed number, shaded by its size and sign, with both
-    levels for screen readers. Safe without escaping: numbers and fixed words."""
+def _heat_rows(rows: list[PctRow], national: bool) -> SafeString:
+    """The heat map's body, built in Python as the matrix's cells are: a
+    national heat map has some 1,700 cells, and the template engine would
+    take most of the page's time over them. Names are escaped; the rest is
+    numbers, fixed words and URLs ``reverse`` built from ids."""
+    # One reverse for every row: the id is swapped in.
+    url = reverse("reports:assessment", args=[0]).replace("/0/", "/{}/")
     html = []
-    for rating in cells:
-        if rating is None:
-            content = '—<span class="nhsuk-u-visually-hidden"> no reviewer\'s level</span>'
-        else:
-            content = (f'{signed(rating.gap)}<span class="nhsuk-u-visually-hidden">: the PCT\'s level '
-                       f'{rating.self_level}, the reviewer\'s {rating.reviewer_level}</span>')
-        html.append(f'<td class="nhsuk-table__cell app-calibration-gap '
-                    f'app-calibration-gap--{shade(rating.gap if rating else None)}">{content}</td>')
-    return mark_safe("".join(html))  # noqa: S308 - numbers and fixed words only
+    for row in rows:
+        notes = f'<span class="app-compare-note">{escape(row.sha)}</span>' if national else ""
+        if row.accepted:
+            notes += '<span class="app-compare-note">Accepted</span>'
+        html.append(f'<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__cell app-compare-matrix__pct">'
+                    f'<a href="{url.format(row.assessment_id)}">{escape(row.name)}</a>{notes}</th>'
+                    f'{_gap_cells(row.cells)}</tr>')
+    return mark_safe("".join(html))  # noqa: S308 - names escaped, the rest numbers and fixed words
+
+
+def _gap_cells(cells: list[Rating | None]) -> str:
+    """Each gap as a signed number, shaded by its size and sign."""
+    return "".join(
+        f'<td class="app-gap app-calibration-gap--{shade(r.gap)}">{signed(r.gap)}</td>' if r is not None
+        else '<td class="app-gap app-calibration-gap--none">—<span class="nhsuk-u-visually-hidden"> no '
+             'reviewer\'s level</span></td>'
+        for r in cells
+    )
 
 
 @login_required
