@@ -114,6 +114,8 @@ RULES = {
     "compare:export_matrix": (NAMED, NOT_THIS_METHOD, {}),
     "compare:export_answers": (NAMED, NOT_THIS_METHOD, {}),
     "compare:export_actions": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:calibration": (NAMED, NOT_THIS_METHOD, {}),
+    "compare:export_calibration": (NAMED, NOT_THIS_METHOD, {}),
 }
 # Every page of the Django admin: staff only; everyone else is sent to its login.
 ADMIN = (LOGIN, 302, 302, 302, 302, 200)
@@ -172,7 +174,7 @@ def world(django_db_setup, django_db_blocker):
 
 def url_for(name: str, assessment: Assessment) -> str:
     pattern = dict(patterns())[name]
-    values = {"pk": assessment.pk, "number": 1, "fmt": "csv",
+    values = {"pk": assessment.pk, "number": 1, "fmt": "csv", "table": "ratings",
               "reference_pk": assessment.evidence_references.values_list("pk", flat=True).first()}
     names = pattern.converters or pattern.regex.groupindex
     return reverse(name, kwargs={key: values[key] for key in names})

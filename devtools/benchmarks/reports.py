@@ -2,7 +2,9 @@
 
 Goals: ``pdf_first_s`` at most 1.5 s on a developer machine (2 cores);
 ``pdf_cached_ratio`` at most 0.05 (a repeat download costs a twentieth of a
-render); ``pdf_peak_mb`` at most 300 MB.
+render); ``pdf_peak_mb`` at most 300 MB; ``calibration_ratio`` at most 4 (the
+national calibration page, 10 SHAs and 152 PCTs, to the site's bare logged-in
+page measured in turns with it, as the admin).
 """
 
 import statistics
@@ -104,6 +106,31 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         # Goal: at most 0.25 s with 10 SHAs and 152 PCTs.
         yield "comparison_s", lambda: context.median_time(
             lambda: admin.get(national, secure=True), repeat=10), "s"
+
+    yield from _calibration(context)
+
+
+def _calibration(context: BenchContext) -> Iterator[tuple[str, object, str]]:
+    """The calibration page, national (every SHA) as the admin sees it; its
+    ratio only with England's scale, where it is measured at size."""
+    admin = context.client_for(context.admin)
+    page, shell = reverse("compare:calibration"), reverse("password_change_done")
+
+    def get(url):
+        response = admin.get(url, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+        if url == page and b'id="calibration-heatmap"' not in response.content:
+            raise RuntimeError("the calibration page has no heat map: no reviewers' levels seeded")
+
+    def calibration_ratio():
+        timed, bare = context.median_times(lambda: get(page), lambda: get(shell))
+        return timed / bare
+
+    yield "calibration_queries", lambda: context.count_queries(lambda: get(page)), "queries"
+    if context.national:
+        # Goal: at most 4.
+        yield "calibration_ratio", calibration_ratio, ""
 
 
 def _status_kb(field: str) -> int:

@@ -2,7 +2,9 @@
 PCTs, three cycles, every assessment submitted.
 
 ``seed_national()`` can run again and again: it creates only the assessments
-missing, and keeps the demo set's.
+missing, and keeps the demo set's. Each new assessment gets its SHA
+reviewer's level for every competency (mostly at or below the level its
+answers give, see ``reviews``), so that calibration has figures nationally.
 """
 
 import random
@@ -14,13 +16,23 @@ from django.db import transaction
 
 from assessments import workflow
 from assessments.models import Assessment, Membership, Organisation
+from assessments.scorecards import framework, load_bands
 
 from .answers import answer_fields, require_framework, write_answers
 from .demo_set import DEMO_STRENGTH
-from .england import all_pcts, ensure_cycles, ensure_organisations
+from .england import SHAS, all_pcts, ensure_cycles, ensure_organisations
+from .reviews import record_reviews
 from .tally import Tally
 
 NATIONAL_YEARS = (2007, 2008, 2009)
+
+# The reviewers of the SHAs that the demo set has none for (invented names).
+REVIEWER_NAMES: dict[str, tuple[str, str]] = {
+    "Q31": ("Anita", "Holroyd"), "Q32": ("Brian", "Oakes"), "Q33": ("Carol", "Pemberton"),
+    "Q34": ("Dev", "Malhotra"), "Q35": ("Elaine", "Fisher"), "Q36": ("Frank", "Osei"),
+    "Q37": ("Gwen", "Hartley"), "Q38": ("Hugh", "Lambert"), "Q39": ("Isla", "Trevithick"),
+    "Q30": ("Joan", "Milburn"),
+}
 
 
 def national_strength(code: str) -> float:
@@ -45,7 +57,7 @@ def seed_national(*, log: Callable[[str], None] = print) -> Tally:
     """
     questions = require_framework()
     tally = Tally()
-    organisations = ensure_organisations([code for code, _, _ in all_pcts()], tally)
+    organisations = ensure_organisations([*SHAS, *(code for code, _, _ in all_pcts())], tally)
     cycles = ensure_cycles(NATIONAL_YEARS, tally)
     existing = set(
         Assessment.objects.filter(focus="", cycle__in=cycles.values()).values_list("pct_id", "cycle_id")
@@ -67,6 +79,12 @@ def seed_national(*, log: Callable[[str], None] = print) -> Tally:
         gaps = workflow.submit(assessment=assessment, user=boards[assessment.pct_id])
         if gaps:
             raise RuntimeError(f"{assessment} cannot be submitted: {gaps[0].problem}")
+    reviewers = {organisations[code].pk: _reviewer(organisations[code]) for code in SHAS}
+    bands, competencies = load_bands(), framework()
+    for assessment in new:
+        record_reviews(assessment, reviewer=reviewers[assessment.pct.sha_id], competencies=len(competencies),
+                       bands=bands, framework_competencies=competencies)
+    tally.add("Reviewers' levels", True, len(new) * len(competencies))
     for line in tally.lines():
         log(line)
     return tally
@@ -81,4 +99,18 @@ def _board_member(pct: Organisation) -> AbstractUser:
         return membership.user
     user = get_user_model().objects.create_user(username=f"national.board.{pct.code.lower()}", password=None)
     Membership.objects.create(user=user, organisation=pct, role=Membership.Role.BOARD_MEMBER)
+    return user
+
+
+def _reviewer(sha: Organisation) -> AbstractUser:
+    """A reviewer of the SHA for the workflow to act as (the demo set's SHAs
+    have theirs; any other gets one without a password)."""
+    membership = Membership.objects.select_related("user").filter(
+        organisation=sha, role=Membership.Role.REVIEWER).order_by("pk").first()
+    if membership is not None:
+        return membership.user
+    first, last = REVIEWER_NAMES[sha.code]
+    user = get_user_model().objects.create_user(
+        username=f"national.reviewer.{sha.code.lower()}", password=None, first_name=first, last_name=last)
+    Membership.objects.create(user=user, organisation=sha, role=Membership.Role.REVIEWER)
     return user

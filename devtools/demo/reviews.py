@@ -2,13 +2,21 @@
 the comments that return or accept an assessment."""
 
 import random
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractUser
 
 from assessments import workflow
 from assessments.models import Assessment
-from assessments.scorecards import load_bands, scorecard
-from assessments.scoring import level_for
+from assessments.scorecards import framework, load_bands, scorecard
+from assessments.scoring import Band, level_for
+from competencies.models import Competency
+
+# How far a reviewer's level falls from the level the PCT's answers give:
+# mostly the same or lower, now and then higher, as the SHAs' panels rated
+# PCTs in the real assurance (below their own view of themselves, DH's
+# slides after national calibration said).
+OFFSETS = (-2, -1, -1, -1, 0, 0, 0, 0, 0, 1)
 
 REVIEW_REASONS: dict[int, list[str]] = {
     1: [
@@ -46,13 +54,33 @@ ACCEPT_COMMENT = (
 )
 
 
-def record_reviews(assessment: Assessment, *, reviewer: AbstractUser, competencies: int) -> None:
-    """The reviewer's levels for the first ``competencies`` competencies: the
-    level the answers give, give or take one, with a reason."""
+def reviewer_level(own: int, rng: random.Random) -> int:
+    """A reviewer's level for a competency the PCT's answers put at ``own``."""
+    return min(4, max(1, own + rng.choice(OFFSETS)))
+
+
+def review_levels(assessment: Assessment, *, competencies: int | None = None,
+                  bands: Sequence[Band] | None = None,
+                  framework_competencies: Sequence[Competency] | None = None,
+                  ) -> dict[Competency, tuple[int, str]]:
+    """The reviewer's level and reason for the first ``competencies`` competencies
+    (all without it), the same every time for the same PCT, cycle and focus."""
     rng = random.Random(f"review:{assessment.pct.code}:{assessment.cycle.start_year}:{assessment.focus}")
-    bands = load_bands()
-    for result in scorecard(assessment, bands=bands).competencies[:competencies]:
+    bands = load_bands() if bands is None else bands
+    card = scorecard(assessment, bands=bands, reviews=False,
+                     competencies=framework() if framework_competencies is None else framework_competencies)
+    levels = {}
+    for result in card.competencies[:competencies]:
         band = level_for(result.score.percent, bands)
-        level = min(4, max(1, (band.level if band else 1) + rng.choice([-1, 0, 0, 0, 1])))
-        workflow.record_review(assessment=assessment, competency=result.competency, user=reviewer,
-                               level=level, reason=rng.choice(REVIEW_REASONS[level]))
+        level = reviewer_level(band.level if band else 1, rng)
+        levels[result.competency] = (level, rng.choice(REVIEW_REASONS[level]))
+    return levels
+
+
+def record_reviews(assessment: Assessment, *, reviewer: AbstractUser, competencies: int,
+                   bands: Sequence[Band] | None = None,
+                   framework_competencies: Sequence[Competency] | None = None) -> None:
+    """The reviewer's levels for the first ``competencies`` competencies, each
+    with a reason, recorded by the workflow in one call."""
+    workflow.record_reviews(assessment=assessment, user=reviewer, levels=review_levels(
+        assessment, competencies=competencies, bands=bands, framework_competencies=framework_competencies))

@@ -1,0 +1,132 @@
+"""Calibration read from the database: the self-ratings and the reviewers'
+levels of a set of PCTs in one cycle, handed to ``calibration``'s functions.
+
+What counts: whole-organisation assessments (no focus), submitted or
+accepted, with at least one reviewer's level. The PCT's level is read from
+the scorecard its assessment kept at submission (no answer is read) against
+today's bands, as every report reads it. A fixed number of queries whatever
+the number of PCTs: the competencies, the bands, the assessments with their
+PCTs, the reviewers' levels with their reviewers.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from assessments.models import Assessment, CompetencyReview, Cycle, Organisation
+from assessments.scorecards import load_bands
+from assessments.scoring import Band, Tallies, level_for, whole_percent
+from competencies.models import Competency
+
+from .calibration import (
+    CompetencyGap,
+    Counts,
+    Rating,
+    ReviewerGap,
+    count_gaps,
+    gaps_by_competency,
+    gaps_by_reviewer,
+    grid,
+)
+
+REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
+
+
+def counted(pcts: QuerySet[Organisation]) -> QuerySet[Assessment]:
+    """The assessments calibration counts, of any cycle."""
+    return Assessment.objects.filter(
+        Exists(CompetencyReview.objects.filter(assessment=OuterRef("pk"))),
+        pct__in=pcts, focus="", status__in=REPORTED,
+    )
+
+
+def latest_cycle(pcts: QuerySet[Organisation], cycles: list[Cycle]) -> Cycle | None:
+    """The latest of ``cycles`` with anything calibration counts, else the
+    latest cycle; None only with no cycles. One query."""
+    cycle_id = counted(pcts).order_by("-cycle__start_year").values_list("cycle_id", flat=True).first()
+    ordered = sorted(cycles, key=lambda c: c.start_year)
+    return next((c for c in ordered if c.pk == cycle_id), ordered[-1] if ordered else None)
+
+
+@dataclass(frozen=True)
+class PctRow:
+    """A PCT's counted assessment and its ratings (plain values: a national
+    heat map has some 150 rows, and model instances cost more than the page)."""
+
+    code: str
+    name: str
+    sha: str
+    assessment_id: int
+    accepted: bool
+    cells: list[Rating | None]  # one per competency, None where the reviewer gave no level
+
+
+@dataclass(frozen=True)
+class ReviewerRow:
+    name: str
+    gap: ReviewerGap
+
+
+@dataclass(frozen=True)
+class Calibration:
+    cycle: Cycle
+    competencies: list[Competency]
+    rows: list[PctRow]
+    ratings: list[Rating]
+    counts: Counts
+    by_competency: list[tuple[Competency, CompetencyGap]]
+    reviewers: list[ReviewerRow]
+    reviewer_names: dict[int | None, str]
+
+
+def build(pcts: QuerySet[Organisation], cycle: Cycle) -> Calibration:
+    competencies = list(Competency.objects.order_by("number"))
+    ids = [c.pk for c in competencies]
+    # The level of every whole percentage: a level is read from the score as shown.
+    bands = load_bands()
+    levels = {whole: level_for(whole, bands) for whole in range(101)}
+    assessments = list(
+        counted(pcts).filter(cycle=cycle).order_by("pct__name", "pct__code")
+        .values_list("pk", "pct_id", "pct__code", "pct__name", "pct__sha__name", "status", "scores")
+    )
+    reviews = CompetencyReview.objects.filter(
+        assessment_id__in=[a[0] for a in assessments]
+    ).values_list("assessment_id", "competency_id", "level", "reviewer_id",
+                  "reviewer__first_name", "reviewer__last_name", "reviewer__username")
+    self_levels = {pk: _self_levels(Tallies.from_json(scores), ids, levels)
+                   for pk, _, _, _, _, _, scores in assessments}
+    pct_of = {a[0]: a[1] for a in assessments}
+    ratings: list[Rating] = []
+    names: dict[int | None, str] = {}
+    for assessment_id, competency_id, level, reviewer_id, first, last, username in (
+            reviews if assessments else []):
+        own = self_levels[assessment_id].get(competency_id)
+        if own is None:
+            continue
+        ratings.append(Rating(pct_of[assessment_id], competency_id, own, level, reviewer_id))
+        if reviewer_id not in names:
+            names[reviewer_id] = " ".join(p for p in (first, last) if p) or username or "A deleted reviewer"
+    cells = grid(ratings)
+    by_id = {c.pk: c for c in competencies}
+    reviewers = [ReviewerRow(names[r], g) for r, g in gaps_by_reviewer(ratings).items()]
+    return Calibration(
+        cycle=cycle, competencies=competencies,
+        rows=[PctRow(code, name, sha, pk, status == Assessment.Status.ACCEPTED,
+                     [cells.get((pct_id, c)) for c in ids])
+              for pk, pct_id, code, name, sha, status, _ in assessments],
+        ratings=ratings, counts=count_gaps(r.gap for r in ratings),
+        by_competency=[(by_id[g.competency_id], g) for g in gaps_by_competency(ratings, ids)],
+        reviewers=sorted(reviewers, key=lambda r: r.name.lower()), reviewer_names=names,
+    )
+
+
+def _self_levels(kept: Tallies, competency_ids: list[int], levels: dict[int, Band | None]
+                 ) -> dict[int, int]:
+    """The PCT's level per competency id, from the scores it kept."""
+    own = {}
+    for pk in competency_ids:
+        percent = kept.score_of(pk).percent
+        band = None if percent is None else levels[whole_percent(percent)]
+        if band is not None:
+            own[pk] = band.level
+    return own
