@@ -1,7 +1,7 @@
 """The reports' filter forms, sent with GET and rendered by the crispy pack."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
 from assessments.models import Cycle, Organisation
@@ -45,3 +45,40 @@ class CalibrationFilter(forms.Form):
         ("" for every SHA), leaving out what is not a choice."""
         self.is_valid()
         return self.cleaned_data.get("cycle") or None, self.cleaned_data.get("sha") or ""
+
+
+class CompareFilter(forms.Form):
+    """The comparison pages' cycle and (for admins) SHA, showing what is
+    chosen. The pages read the query string themselves
+    (``comparison_views._scope``); this form only draws the choice, through
+    the crispy pack, keeping the table's sort."""
+
+    cycle = forms.ChoiceField(label="Cycle", required=False)
+    sha = forms.ChoiceField(label="SHA", required=False)
+    sort = forms.CharField(widget=forms.HiddenInput, required=False)
+    dir = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *, cycles: list[Cycle], chosen: Cycle | None, shas: list[Organisation], sha_code: str,
+                 sort: str = "", descending: bool = False):
+        super().__init__(initial={"cycle": chosen.start_year if chosen else "", "sha": sha_code, "sort": sort,
+                                  "dir": ("desc" if descending else "asc") if sort else ""})
+        cycle = self.fields["cycle"]
+        assert isinstance(cycle, forms.ChoiceField)
+        cycle.choices = [(c.start_year, str(c)) for c in sorted(cycles, key=lambda c: -c.start_year)]
+        sha = self.fields["sha"]
+        assert isinstance(sha, forms.ChoiceField)
+        if shas:
+            sha.choices = [("", "Every SHA (England)")] + [(s.code, s.name) for s in shas]
+        else:  # a reviewer's own SHA, kept as it was sent
+            sha.widget = forms.HiddenInput()
+        if not sort:
+            del self.fields["sort"], self.fields["dir"]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "app-compare-filter app-no-print"
+        self.helper.form_show_errors = False
+        self.helper.layout = Layout(
+            *(Field(name, wrapper_class="app-compare-filter__group") for name in self.fields),
+            Div(Submit("", "Show", css_class="nhsuk-button--secondary app-compare-filter__button"),
+                css_class="app-compare-filter__group"),
+        )
