@@ -88,7 +88,7 @@ RULES = {
     "assessments:start": (NOT_THIS_METHOD, (LOGIN, 400, 400, 403, 403, 403), {"start_from": "empty"}),
     "assessments:detail": (SEEN, NOT_POST, {}),
     "assessments:tasks": (SEEN, NOT_POST, {}),
-    "assessments:assign": (NOT_GET, answering(302, invalid=True), {}),
+    "assessments:assign": (answering(200), answering(302, invalid=True), {}),
     "assessments:mine": (EVERYONE, NOT_THIS_METHOD, {}),
     # Without the competency's every question the form is refused; a
     # complete one is saved (see test_answering).

@@ -24,26 +24,25 @@ def tasks(request: HttpRequest, pk: int) -> HttpResponse:
     return render_tasks(request, access.grant_for(request.user, pk, queryset=WITH_PREVIOUS))
 
 
-def render_tasks(request: HttpRequest, grant: access.Grant, *, form: AssignForm | None = None,
-                 status: int = 200) -> HttpResponse:
+def render_tasks(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     themes = task_list(grant.assessment)
-    if form is None and grant.may_answer:
-        form = AssignForm(pct=grant.assessment.pct)
     return render(request, "assessments/tasks.html", {
         "assessment": grant.assessment, "grant": grant, "themes": themes, "overall": overall(themes),
-        "tasks_key": tasks_key(grant.assessment, themes), "assign_form": form,
-    }, status=status)
+        "tasks_key": tasks_key(grant.assessment, themes),
+    })
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals(render_detail)
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share out the competencies: a page of its own, one topic per page."""
     grant = access.grant_to_answer(request.user, pk)
     workflow.require_answerable(grant, "assignments")  # before the form: a closed assessment says so first
-    form = AssignForm(request.POST, pct=grant.assessment.pct)
-    if not form.is_valid():
-        return render_tasks(request, grant, form=form, status=400)
+    form = AssignForm(request.POST if request.method == "POST" else None, pct=grant.assessment.pct)
+    if not form.is_bound or not form.is_valid():
+        return render(request, "assessments/assign.html", {"assessment": grant.assessment, "form": form},
+                      status=400 if form.is_bound else 200)
     chosen, assignee = form.cleaned_data["competencies"], form.cleaned_data["assignee"]
     assignments.assign(assessment=grant.assessment, user=request.user, competencies=list(chosen), assignee=assignee)
     who = (assignee.get_full_name() or assignee.get_username()) if assignee else "nobody"

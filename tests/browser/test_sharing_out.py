@@ -15,6 +15,11 @@ def test_a_board_member_shares_out_competencies_and_a_colleague_finds_them(page,
     draft = workflow.start_assessment(pct=people["pct"], cycle=people["cycle"], user=people["board"])
     log_in(page, "alice", PASSWORD)
     page.goto(f"/assessments/{draft.pk}/answers/")
+    page.get_by_role("link", name="Share out the competencies").press("Enter")
+    page.wait_for_load_state()
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        check_accessibility(page)
 
     page.get_by_label("1. Locally lead the NHS").focus()
     page.keyboard.press("Space")
