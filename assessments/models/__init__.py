@@ -21,11 +21,12 @@ from .assessment import (
     Transition,
 )
 from .bands import LevelBand
+from .challenges import Challenge
 from .organisations import Cycle, Membership, Organisation
 
 __all__ = [
     "ACTION_MAX_LENGTH", "CHECKLIST_ORDER", "COMPETENCY_ANSWERED", "COMPETENCY_NUMBER_ANSWERED",
     "DUE_DATE_VALIDATORS", "EARLIEST_DUE_DATE", "LATEST_DUE_DATE", "OWNER_MAX_LENGTH", "THEME_ANSWERED",
-    "Answer", "Assessment", "CompetencyReview", "Cycle", "EvidenceReference", "LevelBand", "Membership",
+    "Answer", "Assessment", "Challenge", "CompetencyReview", "Cycle", "EvidenceReference", "LevelBand", "Membership",
     "Organisation", "Transition",
 ]

@@ -1,6 +1,7 @@
 """What the answering pages show: the task list (each competency a task) and
 one competency's page of questions, each question an ``AnswerForm``."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import sha256
@@ -52,11 +53,12 @@ def task_list(assessment: Assessment) -> list[ThemeTasks]:
     return themes
 
 
-def tasks_key(assessment: Assessment, themes: list[ThemeTasks]) -> str:
+def tasks_key(assessment: Assessment, themes: list[ThemeTasks], to_reply: Mapping[int, int]) -> str:
     """Everything the task list's tasks show, so that they can be cached:
-    each theme's title, each competency's number and title, and each task's
-    figures, status and who last worked on it when."""
-    return sha256(repr((assessment.pk, [
+    each theme's title, each competency's number and title, each task's
+    figures, status and who last worked on it when, and the challenges
+    without a reply by competency number."""
+    return sha256(repr((assessment.pk, sorted(to_reply.items()), [
         (row.theme.title, [(c.number, c.short_title, task.total, task.answered, task.to_confirm, task.status,
                             name, task.last_at) for c, task, name in row.tasks])
         for row in themes
