@@ -127,8 +127,10 @@ def threads(challenges: Iterable[Challenge]) -> dict[int, list[Challenge]]:
 
 def unanswered_by_competency(grant: access.Grant) -> Counter[int]:
     """Challenges without a reply, by competency number: one query."""
-    rows = challenges_of(grant).filter(reply="").values_list("competency_number", flat=True)
-    return Counter(rows)
+    if not grant.sees_reviews:
+        return Counter()
+    return Counter(Challenge.objects.filter(answer__assessment=grant.assessment, reply="")
+                   .values_list(CHALLENGED_COMPETENCY, flat=True))
 
 
 def unanswered(assessment: Assessment) -> list[Challenge]:

@@ -357,7 +357,8 @@ class ChallengeForm(forms.Form):
     note = forms.CharField(max_length=ACTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, number: int, **kwargs):
-        super().__init__(*args, prefix=f"x{number}", **kwargs)
+        kwargs["prefix"] = f"x{number}"
+        super().__init__(*args, **kwargs)
         note = self.fields["note"]
         note.label = f"Your challenge to the answer to question {number}"
         note.help_text = "What the evidence does not show, for example. The PCT sees it once you return the assessment."
@@ -366,6 +367,7 @@ class ChallengeForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.form_show_errors = False  # the page's error summary lists them
 
 
 class ReplyForm(forms.Form):
@@ -376,7 +378,9 @@ class ReplyForm(forms.Form):
     reply = forms.CharField(max_length=ACTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, challenge_id: int, number: int, **kwargs):
-        super().__init__(*args, prefix=f"reply{challenge_id}", **kwargs)
+        # Each reply is a form of its own, so its field's name need not differ from the others'; its id must.
+        kwargs["auto_id"] = f"id_reply{challenge_id}-%s"
+        super().__init__(*args, **kwargs)
         self.challenge_id = challenge_id
         self.form_id = f"reply-{challenge_id}"
         reply = self.fields["reply"]
@@ -387,3 +391,4 @@ class ReplyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.form_show_errors = False  # the page's error summary lists them

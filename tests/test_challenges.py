@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from assessments import challenges, workflow
-from assessments.activity import activity_for
 from assessments.access import decide
+from assessments.activity import activity_for
 from assessments.models import Challenge
 from tests.conftest import fill
 
@@ -37,7 +37,7 @@ def test_a_reviewer_raises_one_open_challenge_per_answer(submitted, reviewer):
     assert (challenge.note, challenge.raised_by, challenge.answer.question.number) == (NOTE, reviewer, 3)
     with pytest.raises(workflow.WorkflowError, match="already challenged"):
         raise_on(submitted, reviewer)
-    assert challenge.history.count() == 1
+    assert Challenge.history.filter(id=challenge.pk).count() == 1
 
 
 @pytest.mark.parametrize("note", ["", "   "])
@@ -77,7 +77,7 @@ def test_its_reviewer_withdraws_a_challenge_while_submitted(submitted, reviewer,
     challenges.withdraw_challenge(assessment=submitted, challenge_id=challenge.pk, user=reviewer)
 
     assert not Challenge.objects.exists()
-    assert [h.history_type for h in Challenge.history.order_by("history_date")] == ["+", "-"]
+    assert [h.history_type for h in Challenge.history.filter(id=challenge.pk).order_by("history_date")] == ["+", "-"]
 
 
 def test_the_board_replies_while_returned_and_may_change_its_reply(returned, board_member, reviewer):
@@ -230,7 +230,7 @@ def test_the_board_sees_the_thread_and_replies_once_returned(client, board_membe
     reply_url = reverse("assessments:reply_to_challenge", args=[submitted.pk, challenge.pk])
     assert f'<form id="reply-{challenge.pk}" method="post" action="{reply_url}"' in html
 
-    response = client.post(reply_url, {f"reply{challenge.pk}-reply": "See the minutes."})
+    response = client.post(reply_url, {"reply": "See the minutes."})
 
     assert response.status_code == 302 and response["Location"].endswith("#q3")
     html = client.get(competency_url(submitted)).text
@@ -243,14 +243,14 @@ def test_an_empty_reply_is_shown_at_its_field(client, board_member, returned):
     client.force_login(board_member)
     reply_url = reverse("assessments:reply_to_challenge", args=[returned.pk, challenge.pk])
 
-    response = client.post(reply_url, {f"reply{challenge.pk}-reply": "  "})
+    response = client.post(reply_url, {"reply": "  "})
 
     assert response.status_code == 400
     assert f'<a href="#id_reply{challenge.pk}-reply">Write your reply to the challenge to question 3.</a>' \
         in response.text
-    assert client.post(reply_url, {f"reply{challenge.pk}-reply": "x" * 2001}).status_code == 400
+    assert client.post(reply_url, {"reply": "x" * 2001}).status_code == 400
     missing = reverse("assessments:reply_to_challenge", args=[returned.pk, challenge.pk + 1000])
-    assert client.post(missing, {f"reply{challenge.pk + 1000}-reply": "Hi"}).status_code == 404
+    assert client.post(missing, {"reply": "Hi"}).status_code == 404
 
 
 def test_submitting_with_an_unanswered_challenge_asks_for_confirmation(client, board_member, returned):

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import access, challenges, workflow
-from ..challenges import CHALLENGED_COMPETENCY
 from ..forms import ReplyForm
 from ..models import Assessment, Challenge
 from .answer_pages import CompetencyPage, overall, task_list, tasks_key
@@ -74,7 +73,7 @@ def _after_saving(request: HttpRequest, page: CompetencyPage) -> str:
 
 def render_competency(request: HttpRequest, page: CompetencyPage, *, status: int = 200,
                       reply: ReplyForm | None = None) -> HttpResponse:
-    errors = page.errors() + ([{"anchor": f"#id_{reply.prefix}-reply", "message": message}
+    errors = page.errors() + ([{"anchor": f"#{reply['reply'].auto_id}", "message": message}
                                for message in reply.errors.get("reply", [])] if reply else [])
     threads = answer_threads(page.grant, page.answers, bound=reply)
     return render(request, "assessments/competency.html", {
@@ -113,14 +112,15 @@ def reply_to_challenge(request: HttpRequest, pk: int, challenge_pk: int) -> Http
     competency page; refused, the page shows it again with what was typed."""
     grant = access.grant_to_answer(request.user, pk)
     challenges.require_reply_open(grant)
-    challenge = get_object_or_404(Challenge.objects.select_related("answer__question").annotate(
-        competency_number=CHALLENGED_COMPETENCY), pk=challenge_pk, answer__assessment=grant.assessment)
-    number = challenge.answer.question.number
+    challenge = get_object_or_404(Challenge.objects.select_related("answer__question__competency",
+                                  "answer__competency"), pk=challenge_pk, answer__assessment=grant.assessment)
+    number, answer = challenge.answer.question.number, challenge.answer
+    competency_number = (answer.competency or answer.question.competency).number
     form = ReplyForm(request.POST, challenge_id=challenge.pk, number=number)
     if not form.is_valid():
-        page = CompetencyPage.load(grant, challenge.competency_number)
+        page = CompetencyPage.load(grant, competency_number)
         return render_competency(request, page, reply=form, status=400)
     challenges.reply_to_challenge(assessment=grant.assessment, challenge_id=challenge.pk, user=request.user,
                                   **form.cleaned_data)
     messages.success(request, f"Your reply to the challenge to question {number} is saved.")
-    return redirect(reverse("assessments:competency", args=[pk, challenge.competency_number]) + f"#q{number}")
+    return redirect(reverse("assessments:competency", args=[pk, competency_number]) + f"#q{number}")
