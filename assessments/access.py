@@ -49,9 +49,14 @@ class Grant:
         return self.reviews_it and self.assessment.status == Status.SUBMITTED
 
     @property
+    def may_reply(self) -> bool:
+        """Reply to the reviewers' challenges: the PCT's board, once returned."""
+        return self.on_board and self.assessment.status == Status.RETURNED
+
+    @property
     def sees_reviews(self) -> bool:
-        """The reviewers' levels and reasons: the SHA and admins always, the
-        PCT once the SHA has finished with the assessment."""
+        """The reviewers' levels and reasons, and their challenges to answers:
+        the SHA and admins always, the PCT once the SHA has finished with the assessment."""
         return not self.on_board or self.assessment.state.reviews_shown_to_pct
 
     def sees(self, other: Assessment) -> bool:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .access import Grant
-from .models import Answer, Assignment
+from .models import Answer, Assignment, Challenge
 
 FIELDS = {
     "value": "answer",
@@ -39,8 +39,9 @@ def _show(field: str, value) -> str:
 
 
 def activity_for(grant: Grant) -> list[Entry]:
-    """Newest first: answer and action changes, workflow steps, reviews (for
-    those who see them), evidence, who was given which competency.
+    """Newest first: answer and action changes, workflow steps, reviews and
+    challenges with their replies (for those who see them), evidence, who
+    was given which competency.
 
     A handful of queries whatever the size: each history is read in one go and
     consecutive records are compared in Python.
@@ -75,6 +76,19 @@ def activity_for(grant: Grant) -> list[Entry]:
             f"Reviewer's level for competency {review.competency.number}",
             "", f"Level {review.level}: {review.reason}",
         ))
+    challenges = Challenge.history.filter(answer__assessment=assessment.pk).select_related(
+        "history_user", "answer__question")
+    for challenge in challenges if grant.sees_reviews else []:
+        number = challenge.answer.question.number
+        if challenge.history_type == "+":
+            entries.append(Entry(challenge.history_date, _name(challenge.history_user),
+                                 f"Question {number}: challenged", "", challenge.note))
+        elif challenge.history_type == "-":
+            entries.append(Entry(challenge.history_date, _name(challenge.history_user),
+                                 f"Question {number}: challenge withdrawn", challenge.note, ""))
+        else:
+            entries.append(Entry(challenge.history_date, _name(challenge.history_user),
+                                 f"Question {number}: reply to the challenge", challenge.note, challenge.reply))
     for reference in assessment.evidence_references.model.history.filter(
         assessment_id=assessment.pk
     ).select_related("history_user"):

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Answer,
     Assessment,
+    Challenge,
     CompetencyReview,
     Cycle,
     EvidenceReference,
@@ -43,7 +44,8 @@ admin.site.unregister(User)
 # What a person may have written: the timeline, answers, reviews, evidence,
 # and every change kept in a history table (framework edits included).
 AUTHORSHIP = [(Assessment, "created_by"), (Answer, "updated_by"), (Transition, "by"),
-              (CompetencyReview, "reviewer"), (EvidenceReference, "created_by")]
+              (CompetencyReview, "reviewer"), (EvidenceReference, "created_by"),
+              (Challenge, "raised_by"), (Challenge, "replied_by")]
 
 
 def has_authored(user) -> bool:

@@ -300,7 +300,7 @@ class ReviewSheet:
 
     Saving all checks each competency sent whose level or reason differs from
     the one saved (a competency left blank is not checked); saving ``only`` one
-    competency (its number) checks that one alone. Every competency not
+    competency (its number) checks that one alone, and ``only=0`` none. Every competency not
     checked is shown again as typed, without errors, so nothing typed is lost.
     """
 
@@ -312,7 +312,8 @@ class ReviewSheet:
             review = reviews.get(competency.pk)
             saved = {"level": review.level, "reason": review.reason} if review else None
             form = ReviewForm(data, competency=competency, bands=bands, initial=saved)
-            if data is not None and not (competency.number == only if only else form.sent and form.has_changed()):
+            checked = competency.number == only if only is not None else form.sent and form.has_changed()
+            if data is not None and not checked:
                 form = ReviewForm(competency=competency, bands=bands, initial=form.typed())
             self.forms[competency.number] = form
 
@@ -382,3 +383,46 @@ class EvidenceForm(forms.ModelForm):
             "such as “Board papers, May 2008, item 7”.",
         }
         error_messages = {"title": {"required": "Give the evidence a title."}}
+
+
+class ChallengeForm(forms.Form):
+    """A reviewer's challenge to one answer, inside the review page's one form: fields prefixed x<number>-."""
+
+    note = forms.CharField(max_length=ACTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, number: int, **kwargs):
+        kwargs["prefix"] = f"x{number}"
+        super().__init__(*args, **kwargs)
+        note = self.fields["note"]
+        note.label = f"Your challenge to the answer to question {number}"
+        note.help_text = "What the evidence does not show, for example. The PCT sees it once you return the assessment."
+        note.error_messages = {"required": f"Say what is wrong with the answer to question {number}.",
+                               "max_length": f"Your challenge must be {ACTION_MAX_LENGTH:,} characters or fewer."}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.form_show_errors = False  # the page's error summary lists them
+
+
+class ReplyForm(forms.Form):
+    """The PCT's reply to one challenge. Its fields sit beside the question,
+    inside the competency page's form, but belong to a small form of their
+    own (the HTML ``form`` attribute): posting a reply sends nothing else."""
+
+    reply = forms.CharField(max_length=ACTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, challenge_id: int, number: int, **kwargs):
+        # Each reply is a form of its own, so its field's name need not differ from the others'; its id must.
+        kwargs["auto_id"] = f"id_reply{challenge_id}-%s"
+        super().__init__(*args, **kwargs)
+        self.challenge_id = challenge_id
+        self.form_id = f"reply-{challenge_id}"
+        reply = self.fields["reply"]
+        reply.widget.attrs["form"] = self.form_id
+        reply.label = f"Your reply to the challenge to question {number}"
+        reply.error_messages = {"required": f"Write your reply to the challenge to question {number}.",
+                                "max_length": f"Your reply must be {ACTION_MAX_LENGTH:,} characters or fewer."}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.form_show_errors = False  # the page's error summary lists them

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
+from django.utils import timezone
 
 from .models import COMPETENCY_ANSWERED, THEME_ANSWERED, Answer
 
@@ -126,3 +127,13 @@ def tally_tasks(tasks: Iterable[Task]) -> Task:
         if task.last_at and (whole.last_at is None or task.last_at > whole.last_at):
             whole.last_by_id, whole.last_at = task.last_by_id, task.last_at
     return whole
+
+
+def is_overdue(answer: Answer, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return bool(
+        answer.action
+        and answer.due_date
+        and answer.due_date < today
+        and answer.action_status != Answer.ActionStatus.DONE
+    )

@@ -11,7 +11,6 @@ what the assessment's status allows, and raises ``WorkflowError``, whose
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -25,6 +24,7 @@ from .models import (
     CHECKLIST_ORDER,
     Answer,
     Assessment,
+    Challenge,
     CompetencyReview,
     Cycle,
     EvidenceReference,
@@ -62,6 +62,14 @@ class ReviewsMissing(WorkflowError):
     def __init__(self, missing: list[Competency]):
         self.missing = missing
         super().__init__(f"Record a level and reason for every competency to accept: {len(missing)} missing.")
+
+
+class UnansweredChallenges(WorkflowError):
+    """Resubmitting while reviewers' challenges have no reply, unless the person confirms."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(f"{count} of the reviewers' challenges {'has' if count == 1 else 'have'} no reply.")
 
 
 @dataclass
@@ -277,8 +285,10 @@ def _move(assessment: Assessment, *, to: str, user, comment: str = "", grant: ac
 
 
 @transaction.atomic
-def submit(*, assessment: Assessment, user) -> list[Gap]:
+def submit(*, assessment: Assessment, user, confirm_unanswered: bool = False) -> list[Gap]:
     """Submit the assessment if nothing is missing; return what is missing.
+    Challenges left without a reply raise ``UnansweredChallenges`` unless
+    the person confirms they submit anyway.
 
     From the first submission on, every answer keeps its question as it was
     then: its wording, and the competency and theme it counts in. A
@@ -292,6 +302,9 @@ def submit(*, assessment: Assessment, user) -> list[Gap]:
     gaps = gaps_for_submission(assessment)
     if gaps:
         return gaps
+    unanswered = 0 if confirm_unanswered else Challenge.objects.filter(answer__assessment=assessment, reply="").count()
+    if unanswered:
+        raise UnansweredChallenges(unanswered)
     _keep_the_questions(assessment)
     assessment.scores = counted(assessment).as_json()
     _move(assessment, to=Status.SUBMITTED, user=user, grant=grant)
@@ -382,12 +395,3 @@ def delete_evidence(*, assessment: Assessment, user, reference: EvidenceReferenc
         raise WorkflowError("That evidence reference belongs to another assessment.")
     reference.delete()
 
-
-def is_overdue(answer: Answer, *, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return bool(
-        answer.action
-        and answer.due_date
-        and answer.due_date < today
-        and answer.action_status != Answer.ActionStatus.DONE
-    )

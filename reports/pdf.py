@@ -19,7 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessments import access
-from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, LevelBand
+from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, Challenge, LevelBand
 from assessments.scorecards import tallies_of
 from competencies.models import Competency, EvidenceItem, Skill, Theme
 
@@ -71,7 +71,7 @@ def layout_version() -> str:
 def content_key(grant: access.Grant, *, reviews: list | None) -> str:
     """A hash of everything the report shows: any change to the assessment,
     its answers and actions (the wording, competency and theme each was
-    answered under included), the reviews it shows, evidence, the previous
+    answered under included), the reviews and challenges it shows, evidence, the previous
     assessment's scores, the bands, the framework's wording or the layout
     makes a new key; so does the day, while an action is overdue, because
     the report says on which day it was.
@@ -157,6 +157,19 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+def reviewers_notes(assessment: Assessment) -> list[list]:
+    """What the reviewers wrote that the PCT sees only once the SHA has
+    finished: their levels, and their challenges with the PCT's replies
+    (each with its question and the people's names). Two queries."""
+    reviews = list(assessment.reviews.order_by("competency_id").values_list(
+        "competency_id", "level", "reason", "updated_at"))
+    challenges = list(Challenge.objects.filter(answer__assessment=assessment).order_by("pk").values_list(
+        "pk", "answer__question__number", "note", "raised_at", "raised_by__first_name", "raised_by__last_name",
+        "raised_by__username", "reply", "replied_at", "replied_by__first_name", "replied_by__last_name",
+        "replied_by__username"))
+    return [reviews, challenges]
+
+
 def board_report(grant: access.Grant) -> bytes:
     """The PDF, from the cache when nothing it shows has changed.
 
@@ -166,16 +179,15 @@ def board_report(grant: access.Grant) -> bytes:
     audiences; otherwise one report serves everyone. Only the latest is kept.
     """
     assessment = grant.assessment
-    reviews = list(assessment.reviews.order_by("competency_id").values_list(
-        "competency_id", "level", "reason", "updated_at"))
-    with_reviews = bool(reviews) and grant.sees_reviews
+    reviews = reviewers_notes(assessment)
+    with_reviews = any(reviews) and grant.sees_reviews
     key = content_key(grant, reviews=reviews if with_reviews else None)
     mine = RenderedReport.objects.filter(assessment=assessment, with_reviews=with_reviews)
     cached = mine.filter(key=key).values_list("pdf", flat=True).first()
     if cached is not None:
         return bytes(cached)
     pdf = render_pdf(grant, with_reviews=with_reviews)
-    two_audiences = bool(reviews) and not assessment.state.reviews_shown_to_pct
+    two_audiences = any(reviews) and not assessment.state.reviews_shown_to_pct
     try:
         with transaction.atomic():
             RenderedReport.objects.update_or_create(

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from assessments import access, workflow
+from assessments.challenges import challenges_of
 from assessments.models import Answer, Assessment
+from assessments.progress import is_overdue
 from assessments.scorecards import framework, load_bands, scorecard
 from assessments.scoring import Band, Change, CompetencyResult, Scorecard, change_since
 
@@ -81,7 +83,7 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
         actions = list(answers.exclude(action=""))
     today = timezone.localdate()
     for answer in actions:
-        answer.overdue = workflow.is_overdue(answer, today=today)
+        answer.overdue = is_overdue(answer, today=today)
 
     return {
         "assessment": assessment,
@@ -99,6 +101,8 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
             assessment.evidence_references.select_related("evidence_item__competency")
         ),
         "today": today,
+        # The reviewers' challenges and the PCT's replies, for those who see the reviews.
+        "challenges": list(challenges_of(grant)) if show_reviews else [],
     }
 
 

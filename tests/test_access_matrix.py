@@ -14,8 +14,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Cycle, Organisation
+from assessments.models import Answer, Assessment, Challenge, Cycle, Organisation
 from tests.factories import (
     CycleFactory,
     PctFactory,
@@ -56,6 +57,8 @@ REVIEWING = {
     "returned": (LOGIN, 403, 404, 409, 404, 403),
     "accepted": (LOGIN, 403, 404, 409, 404, 403),
 }
+# A reply by the PCT's board: allowed while returned.
+REPLYING = {**answering(302), "draft": (LOGIN, 409, 404, 404, 404, 403)}
 REVIEW_PAGE = {"draft": REVIEWING["draft"], **dict.fromkeys(STATES[1:], (LOGIN, 403, 404, 200, 404, 403))}
 NOT_POST = dict.fromkeys(STATES, NOT_THIS_METHOD)
 NOT_GET = NOT_POST
@@ -101,6 +104,10 @@ RULES = {
     "assessments:record_reviews": (NOT_GET, REVIEWING, {"c1-level": "2", "c1-reason": "Thin evidence"}),
     "assessments:return": (NOT_GET, REVIEWING, {"return-comment": "Look again at question 3."}),
     "assessments:accept": (NOT_GET, REVIEWING, {"accept-comment": ""}),
+    # Question 1 is not challenged yet; question 3 is, by the reviewer (a replied challenge once returned).
+    "assessments:raise_challenge": (NOT_GET, REVIEWING, {"question": "1", "x1-note": "Evidence does not show this."}),
+    "assessments:withdraw_challenge": (NOT_GET, REVIEWING, {}),
+    "assessments:reply_to_challenge": (NOT_GET, REPLYING, {"reply": "See the minutes."}),
     "assessments:evidence": (SEEN, NOT_POST, {}),
     "assessments:add_evidence": (NOT_GET, answering(302), {"evidence_item": 102, "title": "Board minutes"}),
     "assessments:delete_evidence": (NOT_GET, answering(302), {}),
@@ -162,10 +169,16 @@ def world(django_db_setup, django_db_blocker):
             for state in STATES
         }
         review_every_competency(assessments["submitted"], people["reviewer"])
+        for state in STATES[1:]:  # as if raised while submitted; replied to once returned
+            Challenge.objects.create(answer=assessments[state].answers.get(question__number=3), note="Not shown.",
+                                     raised_by=people["reviewer"], **({"reply": "Shown.", "replied_at": timezone.now()}
+                                                                      if state == "returned" else {}))
         yield {"people": {name: user.pk for name, user in people.items()}, "assessments": assessments}
         answers = Answer.objects.filter(assessment__in=assessments.values())
+        answer_ids = list(answers.values_list("pk", flat=True))
         Answer.history.filter(id__in=answers.values("pk")).delete()
         Assessment.objects.filter(pk__in=[a.pk for a in assessments.values()]).delete()
+        Challenge.history.filter(answer_id__in=answer_ids).delete()  # the cascade's records too
         get_user_model().objects.filter(pk__in=[user.pk for user in people.values()]).delete()
         Organisation.objects.filter(code__in=["5M1", "5M2"]).delete()
         Organisation.objects.filter(code__in=["QM1", "QM2"]).delete()
@@ -174,7 +187,8 @@ def world(django_db_setup, django_db_blocker):
 
 def url_for(name: str, assessment: Assessment) -> str:
     pattern = dict(patterns())[name]
-    values = {"pk": assessment.pk, "number": 1, "fmt": "csv", "table": "ratings",
+    challenge = Challenge.objects.filter(answer__assessment=assessment).values_list("pk", flat=True).first()
+    values = {"pk": assessment.pk, "number": 1, "fmt": "csv", "challenge_pk": challenge or 1, "table": "ratings",
               "reference_pk": assessment.evidence_references.values_list("pk", flat=True).first()}
     names = pattern.converters or pattern.regex.groupindex
     return reverse(name, kwargs={key: values[key] for key in names})

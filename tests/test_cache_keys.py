@@ -233,3 +233,81 @@ def test_the_key_of_an_accepted_report_ignores_what_it_does_not_show(board_membe
     change()
 
     assert key(submitted, board_member) == before
+
+
+# The reviewers' challenges ------------------------------------------------------------
+
+
+@pytest.fixture
+def challenged(reviewer, submitted):
+    """Returned, with question 9 (competency 6) challenged."""
+    from assessments import challenges
+
+    challenges.raise_challenge(assessment=submitted, number=ACTION, user=reviewer, note="Evidence does not show this.")
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="See the challenge.")
+    return submitted
+
+
+def test_the_answering_page_and_task_list_show_each_change_to_a_challenge(client, board_member, challenged):
+    """The thread sits beside the cached question block, not in it: a reply,
+    or a challenge's note changed, shows at once; the task list's key counts
+    the challenges left to reply to."""
+    from assessments.models import Challenge
+
+    client.force_login(board_member)
+    page, tasks = (reverse("assessments:competency", args=[challenged.pk, 6]),
+                   reverse("assessments:tasks", args=[challenged.pk]))
+    assert "Evidence does not show this." in client.get(page).text
+    assert "1 challenge to reply to" in client.get(tasks).text
+
+    Challenge.objects.update(note="A reworded note", reply="Our reply", replied_by=board_member,
+                             replied_at=datetime.datetime(2009, 2, 3, tzinfo=datetime.UTC))
+
+    html = client.get(page).text
+    assert "A reworded note" in html and "Our reply" in html
+    assert "challenge to reply to" not in client.get(tasks).text
+
+
+CHALLENGE_INPUTS = {
+    "raised": lambda a, person: workflow_challenge(a, person),
+    "note": lambda a, person: challenge_rows(a).update(note="Reworded"),
+    "reply": lambda a, person: challenge_rows(a).update(
+        reply="Our reply", replied_by=person, replied_at=datetime.datetime(2009, 2, 3, tzinfo=datetime.UTC)),
+    "reviewer's name": lambda a, person: get_user_model().objects.filter(username="rita").update(first_name="R"),
+    "withdrawn": lambda a, person: challenge_rows(a).delete(),
+}
+
+
+def challenge_rows(assessment):
+    from assessments.models import Challenge
+
+    return Challenge.objects.filter(answer__assessment=assessment)
+
+
+def workflow_challenge(assessment, person):
+    from assessments.models import Challenge
+
+    Challenge.objects.create(answer=answers(assessment, 1).get(), note="Another", raised_by=person)
+
+
+@pytest.mark.parametrize("name", CHALLENGE_INPUTS)
+def test_the_pdf_key_changes_with_each_challenge_input(board_member, reviewer, challenged, name):
+    def reviewers_key():
+        fresh = Assessment.objects.select_related("pct__sha", "cycle").get(pk=challenged.pk)
+        return key(fresh, reviewer, reviews=pdf.reviewers_notes(fresh))
+
+    before = reviewers_key()
+
+    CHALLENGE_INPUTS[name](challenged, reviewer)
+
+    assert reviewers_key() != before
+
+
+def test_a_challenge_alone_makes_two_audiences_while_submitted(client, board_member, reviewer, submitted):
+    """The PCT's PDF leaves out a challenge raised while it is submitted; the reviewer's shows it."""
+    from assessments import challenges
+
+    challenges.raise_challenge(assessment=submitted, number=ACTION, user=reviewer, note="Evidence does not show this.")
+    assert any(pdf.reviewers_notes(submitted))
+    assert not access.decide(board_member, submitted).sees_reviews
+    assert access.decide(reviewer, submitted).sees_reviews

@@ -298,14 +298,14 @@ def test_a_cached_download_runs_a_constant_number_of_queries(
     client.force_login(board_member)
     client.get(url(reported))
     # 1 session, 2 user, 3 membership, 4 assessment; for the key: 5 reviews,
-    # 6 answers, 7–8 the previous assessment (same focus, then any: none),
-    # 9 the peers' scorecards, 10 evidence references, 11 transitions,
-    # 12 bands, 13 competencies, 14 themes, 15 skills, 16 evidence items;
-    # 17 the cached PDF.
-    with django_assert_num_queries(17):
+    # 6 challenges, 7 answers, 8–9 the previous assessment (same focus, then
+    # any: none), 10 the peers' scorecards, 11 evidence references,
+    # 12 transitions, 13 bands, 14 competencies, 15 themes, 16 skills,
+    # 17 evidence items; 18 the cached PDF.
+    with django_assert_num_queries(18):
         cached = client.get(url(reported))
     reported.answers.update(owner="Someone else")
     client.get(url(reported))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         client.get(url(reported))
     assert cached.status_code == 200

@@ -282,10 +282,11 @@ def test_report_page_queries_with_reviews_and_a_previous_assessment_are_constant
     assert workflow.submit(assessment=later, user=board_member) == []
     # 1–6; reviews; previous assessment (found with the same focus); peers;
     # actions; evidence; the previous assessment's cycle (previous_assessment()
-    # does not select it). Both assessments are submitted: no answers' values.
-    with django_assert_num_queries(12):
+    # does not select it); the challenges (the reviewer sees them). Both
+    # assessments are submitted: no answers' values.
+    with django_assert_num_queries(13):
         client.get(url_later)
     review_everything(later, reviewer)
     later.answers.update(action="More", owner="Someone")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url_later)

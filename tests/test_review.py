@@ -417,11 +417,12 @@ def test_review_page_query_count(client, reviewer, submitted, django_assert_num_
     # session, user, membership, assessment, bands, competencies with their
     # themes, reviews with their reviewers, the answers No with their
     # questions, the evidence references with their items (a submitted
-    # assessment keeps its scores: no answers' values)
-    with django_assert_num_queries(9):
+    # assessment keeps its scores: no answers' values); for the challenges,
+    # every answer with its question, and the challenges with their people
+    with django_assert_num_queries(11):
         client.get(review_url(submitted))
     review_every_competency(submitted, reviewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(review_url(submitted))
 
 

@@ -21,8 +21,10 @@ URL = reverse("assessments:review_queue")
 def make(status, *, pct, cycle, board, reviewer, focus="", submitted_days_ago=None):
     assessment = assessment_in(status, pct=pct, cycle=cycle, board=board, reviewer=reviewer, focus=focus)
     if submitted_days_ago is not None:
-        Assessment.objects.filter(pk=assessment.pk).update(
-            submitted_at=timezone.now() - datetime.timedelta(days=submitted_days_ago))
+        # Noon, local time, that many days ago: whole days whatever the hour the suite runs.
+        noon = datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=submitted_days_ago),
+                                         datetime.time(12))
+        Assessment.objects.filter(pk=assessment.pk).update(submitted_at=timezone.make_aware(noon))
     return assessment
 
 

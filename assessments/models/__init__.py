@@ -22,11 +22,13 @@ from .assessment import (
 )
 from .assignments import Assignment
 from .bands import LevelBand
+from .challenges import Challenge
 from .organisations import Cycle, Membership, Organisation
 
 __all__ = [
     "ACTION_MAX_LENGTH", "CHECKLIST_ORDER", "COMPETENCY_ANSWERED", "COMPETENCY_NUMBER_ANSWERED",
     "DUE_DATE_VALIDATORS", "EARLIEST_DUE_DATE", "LATEST_DUE_DATE", "OWNER_MAX_LENGTH", "THEME_ANSWERED",
-    "Answer", "Assessment", "Assignment", "CompetencyReview", "Cycle", "EvidenceReference", "LevelBand", "Membership",
+    "Answer", "Assessment", "Assignment", "Challenge", "CompetencyReview", "Cycle", "EvidenceReference",
+    "LevelBand", "Membership",
     "Organisation", "Transition",
 ]

@@ -1,6 +1,7 @@
 """What the answering pages show: the task list (each competency a task) and
 one competency's page of questions, each question an ``AnswerForm``."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from hashlib import sha256
@@ -65,11 +66,12 @@ def task_list(assessment: Assessment) -> list[ThemeTasks]:
     return themes
 
 
-def tasks_key(assessment: Assessment, themes: list[ThemeTasks]) -> str:
+def tasks_key(assessment: Assessment, themes: list[ThemeTasks], to_reply: Mapping[int, int]) -> str:
     """Everything the task list's tasks show, so that they can be cached:
     each theme's title, each competency's number and title, each task's
-    figures and status, who last worked on it when, and whom it is given to."""
-    return sha256(repr((assessment.pk, [
+    figures and status, who last worked on it when, whom it is given to,
+    and the challenges without a reply by competency number."""
+    return sha256(repr((assessment.pk, sorted(to_reply.items()), [
         (group.theme.title, [(row.competency.number, row.competency.short_title, row.task.total, row.task.answered,
                               row.task.to_confirm, row.task.status, row.last_by, row.task.last_at, row.assignee)
                              for row in group.rows])

@@ -4,14 +4,15 @@ page (a plain POST saves it all or nothing), and submission."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, assignments, workflow
-from ..forms import AssignForm
-from ..models import Assessment
+from .. import access, assignments, challenges, workflow
+from ..forms import AssignForm, ReplyForm
+from ..models import Assessment, Challenge
 from .answer_pages import CompetencyPage, overall, task_list, tasks_key
+from .challenge_pages import answer_threads
 from .overview import render_detail
 from .refusals import refusals
 
@@ -26,9 +27,12 @@ def tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_tasks(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     themes = task_list(grant.assessment)
+    # Challenges to reply to: only while the PCT may reply (no query otherwise).
+    returned = grant.assessment.status == Assessment.Status.RETURNED
+    to_reply = challenges.unanswered_by_competency(grant) if returned else {}
     return render(request, "assessments/tasks.html", {
         "assessment": grant.assessment, "grant": grant, "themes": themes, "overall": overall(themes),
-        "tasks_key": tasks_key(grant.assessment, themes),
+        "to_reply": to_reply, "tasks_key": tasks_key(grant.assessment, themes, to_reply),
     })
 
 
@@ -88,11 +92,15 @@ def _after_saving(request: HttpRequest, page: CompetencyPage) -> str:
     return here + (f"#q{shown}" if shown and shown.isdigit() else "")
 
 
-def render_competency(request: HttpRequest, page: CompetencyPage, *, status: int = 200) -> HttpResponse:
-    errors = page.errors()
+def render_competency(request: HttpRequest, page: CompetencyPage, *, status: int = 200,
+                      reply: ReplyForm | None = None) -> HttpResponse:
+    errors = page.errors() + ([{"anchor": f"#{reply['reply'].auto_id}", "message": message}
+                               for message in reply.errors.get("reply", [])] if reply else [])
+    threads = answer_threads(page.grant, page.answers, bound=reply)
     return render(request, "assessments/competency.html", {
         "assessment": page.grant.assessment, "grant": page.grant, "page": page, "competency": page.competency,
-        "guidance": page.guidance(), "errors": errors,
+        "guidance": page.guidance(), "errors": errors, "threads": threads,
+        "reply_forms": [thread.form for shown in threads.values() for thread in shown if thread.form],
         "conflicts": sum(1 for block in page.blocks if block.data is not None and block.form.conflict),
         "to_confirm": sum(1 for answer in page.answers if answer.carried_over),
         "answered": sum(1 for answer in page.answers if answer.value and not answer.carried_over),
@@ -104,8 +112,36 @@ def render_competency(request: HttpRequest, page: CompetencyPage, *, status: int
 @refusals(render_detail)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     grant = access.grant_to_answer(request.user, pk)
-    gaps = workflow.submit(assessment=grant.assessment, user=request.user)
+    try:
+        gaps = workflow.submit(assessment=grant.assessment, user=request.user,
+                               confirm_unanswered="confirm_unanswered" in request.POST)
+    except workflow.UnansweredChallenges as refused:
+        return render(request, "assessments/confirm_submit.html", {
+            "assessment": grant.assessment, "count": refused.count,
+            "unanswered": challenges.unanswered(grant.assessment)})
     if gaps:
         return render_detail(request, grant, gaps=gaps, status=400)
     messages.success(request, "The assessment has been submitted to the SHA.")
     return redirect(grant.assessment)
+
+
+@login_required
+@require_POST
+@refusals(render_detail)
+def reply_to_challenge(request: HttpRequest, pk: int, challenge_pk: int) -> HttpResponse:
+    """The PCT's reply to one challenge, from its own small form on the
+    competency page; refused, the page shows it again with what was typed."""
+    grant = access.grant_to_answer(request.user, pk)
+    challenges.require_reply_open(grant)
+    challenge = get_object_or_404(Challenge.objects.select_related("answer__question__competency",
+                                  "answer__competency"), pk=challenge_pk, answer__assessment=grant.assessment)
+    number, answer = challenge.answer.question.number, challenge.answer
+    competency_number = (answer.competency or answer.question.competency).number
+    form = ReplyForm(request.POST, challenge_id=challenge.pk, number=number)
+    if not form.is_valid():
+        page = CompetencyPage.load(grant, competency_number)
+        return render_competency(request, page, reply=form, status=400)
+    challenges.reply_to_challenge(assessment=grant.assessment, challenge_id=challenge.pk, user=request.user,
+                                  **form.cleaned_data)
+    messages.success(request, f"Your reply to the challenge to question {number} is saved.")
+    return redirect(reverse("assessments:competency", args=[pk, competency_number]) + f"#q{number}")

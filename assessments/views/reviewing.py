@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
 
-from .. import access, workflow
-from ..forms import AcceptForm, ReturnForm, ReviewSheet
+from .. import access, challenges, workflow
+from ..forms import AcceptForm, ChallengeForm, ReturnForm, ReviewSheet
 from ..reviews import Worksheet, worksheet
+from .challenge_pages import worksheet_challenges
 from .refusals import refusals
+
+NONE_CHECKED = 0  # no competency has the number 0: each is shown as typed, none checked
 
 
 @login_required
@@ -30,14 +33,19 @@ def sheet_for(work: Worksheet, data=None, *, only: int | None = None) -> ReviewS
 
 def render_review(request, grant: access.Grant, *, sheet: ReviewSheet | None = None,
                   missing: list[Competency] | None = None, return_form=None, accept_form=None,
+                  challenge: ChallengeForm | None = None, typed: QueryDict | None = None,
                   status=200) -> HttpResponse:
+    """The worksheet; ``typed``, a POST of it whose levels and challenges are shown as typed."""
     assessment = grant.assessment
     work = worksheet(assessment)
     if sheet is None:
-        sheet = sheet_for(work)
+        sheet = sheet_for(work, typed, only=NONE_CHECKED if typed else None)
     forms = [return_form, accept_form]
     return render(request, "assessments/review.html", {
         "assessment": assessment, "worksheet": work, "forms": sheet.forms, "invalid_forms": sheet.invalid,
+        "challenged": worksheet_challenges(grant, data=typed, bound=challenge),
+        "challenge_errors": [{"anchor": f"#id_{challenge.prefix}-note", "message": error}
+                             for error in challenge.errors.get("note", [])] if challenge else [],
         "return_form": return_form or ReturnForm(prefix="return"),
         "accept_form": accept_form or AcceptForm(prefix="accept"),
         "invalid_form": next((f for f in forms if f is not None and f.errors), None),
@@ -110,3 +118,47 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         return render_review(request, grant, missing=refused.missing, accept_form=form, status=refused.status)
     messages.success(request, "The assessment has been accepted.")
     return redirect(grant.assessment)
+
+
+def _question(request: HttpRequest) -> int:
+    number = request.POST.get("question", "")
+    if not number.isdigit():
+        raise Http404("No such question.")
+    return int(number)
+
+
+def _typed_elsewhere(request: HttpRequest, grant: access.Grant, number: int) -> bool:
+    """Whether the worksheet's POST holds a level or another challenge typed and not saved."""
+    notes = [name for name, value in request.POST.items()
+             if name.startswith("x") and name.endswith("-note") and value.strip() and name != f"x{number}-note"]
+    return bool(notes or sheet_for(worksheet(grant.assessment), request.POST).checked)
+
+
+@login_required
+@require_POST
+@refusals(render_review)
+def raise_challenge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Challenge one answer from the worksheet's one form (its button's
+    ``formaction``); anything else typed there is shown again, unsaved."""
+    grant = access.grant_to_review(request.user, pk)
+    number = _question(request)
+    form = ChallengeForm(request.POST, number=number)
+    if not form.is_valid():
+        return render_review(request, grant, challenge=form, typed=request.POST, status=400)
+    challenges.raise_challenge(assessment=grant.assessment, number=number, user=request.user, **form.cleaned_data)
+    messages.success(request, f"Your challenge to the answer to question {number} is recorded.")
+    if _typed_elsewhere(request, grant, number):
+        data = request.POST.copy()
+        data[f"x{number}-note"] = ""
+        return render_review(request, grant, typed=data)
+    return redirect(reverse("assessments:review", args=[pk]) + f"#challenge-q{number}")
+
+
+@login_required
+@require_POST
+@refusals(render_review)
+def withdraw_challenge(request: HttpRequest, pk: int, challenge_pk: int) -> HttpResponse:
+    grant = access.grant_to_review(request.user, pk)
+    challenges.withdraw_challenge(assessment=grant.assessment, challenge_id=challenge_pk, user=request.user)
+    messages.success(request, "Your challenge is withdrawn.")
+    return redirect(reverse("assessments:review", args=[pk]) + "#levels")

@@ -1,0 +1,89 @@
+"""What the pages show of the reviewers' challenges: on the review
+worksheet, every answer of a competency with its thread and a form to
+challenge it; on a competency's answering page, each challenged question's
+thread with a box for the PCT's reply."""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from .. import access
+from ..challenges import challenges_of, threads
+from ..forms import ChallengeForm, ReplyForm
+from ..models import Answer, Challenge
+
+
+@dataclass
+class Challenged:
+    """One answer on the worksheet: its challenges and, while the reviewer
+    may challenge it (no open challenge), the form to do so."""
+
+    answer: Answer
+    challenges: list[Challenge]
+    form: ChallengeForm | None = None
+
+    @property
+    def typed(self) -> bool:
+        return self.form is not None and (self.form.is_bound or bool(self.form.initial.get("note")))
+
+
+@dataclass
+class CompetencyChallenges:
+    rows: list[Challenged] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(row.challenges) for row in self.rows)
+
+    @property
+    def open(self) -> bool:
+        """Shown open: something was typed or refused here."""
+        return any(row.typed for row in self.rows)
+
+
+def worksheet_challenges(grant: access.Grant, *, data: QueryDict | None = None,
+                         bound: ChallengeForm | None = None) -> dict[int, CompetencyChallenges]:
+    """By competency id: every answer with its challenges; for the reviewer
+    while the assessment is submitted, a form for each answer without an
+    open challenge, holding what was typed (``data``) or, ``bound``, its
+    errors. Queries: the answers with their questions, the challenges."""
+    answers = grant.assessment.answers.select_related("question").only(
+        "assessment", "question_text", "competency", "value", "question__number", "question__text",
+        "question__competency").order_by("question__number")
+    by_answer = threads(challenges_of(grant))
+    sheet: dict[int, CompetencyChallenges] = {}
+    for answer in answers:
+        here = by_answer.get(answer.pk, [])
+        form = None
+        if grant.may_review and all(c.reply for c in here):
+            number = answer.question.number
+            form = bound if bound is not None and bound.prefix == f"x{number}" else ChallengeForm(
+                number=number, initial={"note": data.get(f"x{number}-note", "")} if data else None)
+        sheet.setdefault(answer.competency_answered_id, CompetencyChallenges()).rows.append(
+            Challenged(answer, here, form))
+    return sheet
+
+
+@dataclass
+class Thread:
+    """A challenge on the answering page, with the PCT's reply box while it may reply."""
+
+    challenge: Challenge
+    form: ReplyForm | None = None
+
+
+def answer_threads(grant: access.Grant, answers: list[Answer], *, bound: ReplyForm | None = None
+                   ) -> dict[int, list[Thread]]:
+    """By answer id: the challenges a competency page shows (one query), each
+    with a reply form for the PCT's board while the assessment is returned:
+    ``bound``, with what was typed and its error, for the one just posted."""
+    shown: dict[int, list[Thread]] = {}
+    for answer_id, challenges in threads(challenges_of(grant, [a.pk for a in answers])).items():
+        for challenge in challenges:
+            form = None
+            if grant.may_reply:
+                form = bound if bound is not None and bound.form_id == f"reply-{challenge.pk}" else ReplyForm(
+                    challenge_id=challenge.pk, number=challenge.answer.question.number,
+                    initial={"reply": challenge.reply})
+            shown.setdefault(answer_id, []).append(Thread(challenge, form))
+    return shown
