@@ -4,6 +4,8 @@ challenge it; on a competency's answering page, each challenged question's
 thread with a box for the PCT's reply."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from hashlib import sha256
 
 from django.http import QueryDict
 
@@ -16,15 +18,25 @@ from ..models import Answer, Challenge
 @dataclass
 class Challenged:
     """One answer on the worksheet: its challenges and, while the reviewer
-    may challenge it (no open challenge), the form to do so."""
+    may challenge it (no open challenge), the form to do so, made only when
+    it is drawn (an untouched competency comes from the cache)."""
 
     answer: Answer
     challenges: list[Challenge]
-    form: ChallengeForm | None = None
+    may_challenge: bool = False
+    note: str = ""  # what was typed
+    bound: ChallengeForm | None = None  # sent, with its errors
 
     @property
     def typed(self) -> bool:
-        return self.form is not None and (self.form.is_bound or bool(self.form.initial.get("note")))
+        return self.bound is not None or bool(self.note)
+
+    @cached_property
+    def form(self) -> ChallengeForm | None:
+        if not self.may_challenge:
+            return None
+        return self.bound or ChallengeForm(number=self.answer.question.number,
+                                           initial={"note": self.note} if self.note else None)
 
 
 @dataclass
@@ -40,6 +52,19 @@ class CompetencyChallenges:
         """Shown open: something was typed or refused here."""
         return any(row.typed for row in self.rows)
 
+    @property
+    def fragment_key(self) -> str:
+        """Everything the competency's challenges show, so that it can be
+        cached; none while something typed is shown."""
+        if self.open:
+            return ""
+        return sha256(repr([
+            (row.answer.pk, row.answer.question.number, row.answer.value, row.answer.wording, row.may_challenge,
+             [(c.pk, c.note, c.raised_by_id, str(c.raised_by), c.raised_at, c.reply, c.replied_by_id,
+               str(c.replied_by), c.replied_at) for c in row.challenges])
+            for row in self.rows
+        ]).encode()).hexdigest()
+
 
 def worksheet_challenges(grant: access.Grant, *, data: QueryDict | None = None,
                          bound: ChallengeForm | None = None) -> dict[int, CompetencyChallenges]:
@@ -54,13 +79,11 @@ def worksheet_challenges(grant: access.Grant, *, data: QueryDict | None = None,
     sheet: dict[int, CompetencyChallenges] = {}
     for answer in answers:
         here = by_answer.get(answer.pk, [])
-        form = None
-        if grant.may_review and all(c.reply for c in here):
-            number = answer.question.number
-            form = bound if bound is not None and bound.prefix == f"x{number}" else ChallengeForm(
-                number=number, initial={"note": data.get(f"x{number}-note", "")} if data else None)
-        sheet.setdefault(answer.competency_answered_id, CompetencyChallenges()).rows.append(
-            Challenged(answer, here, form))
+        number = answer.question.number
+        sheet.setdefault(answer.competency_answered_id, CompetencyChallenges()).rows.append(Challenged(
+            answer, here, may_challenge=grant.may_review and all(c.reply for c in here),
+            note=data.get(f"x{number}-note", "") if data else "",
+            bound=bound if bound is not None and bound.prefix == f"x{number}" else None))
     return sheet
 
 
