@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import access, assignments, challenges, workflow
-from ..forms import AssignForm, ReplyForm
+from ..forms import AssignForm
 from ..models import Assessment, Challenge
+from ..review_forms import ReplyForm
 from .answer_pages import CompetencyPage, overall, task_list, tasks_key
 from .challenge_pages import answer_threads
 from .overview import render_detail

@@ -11,8 +11,8 @@ from django.http import QueryDict
 
 from .. import access
 from ..challenges import challenges_of, threads
-from ..forms import ChallengeForm, ReplyForm
 from ..models import Answer, Challenge
+from ..review_forms import ChallengeForm, ReplyForm
 
 
 @dataclass

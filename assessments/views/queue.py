@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import access
-from ..forms import ReviewQueueFilter
 from ..queue import review_queue
+from ..review_forms import ReviewQueueFilter
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from competencies.models import Competency
 
 from .. import access, challenges, workflow
-from ..forms import AcceptForm, ChallengeForm, ReturnForm, ReviewSheet
+from ..review_forms import AcceptForm, ChallengeForm, ReturnForm, ReviewSheet
 from ..reviews import Worksheet, worksheet
 from .challenge_pages import worksheet_challenges
 from .refusals import refusals
