@@ -5,6 +5,7 @@ tests/vendor/axe-core) against the WCAG 2.2 A and AA rules.
 """
 
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,14 @@ def plain_http():
 @pytest.fixture
 def framework(transactional_db):
     """live_server tests run outside a transaction, and the flush after each one
-    empties every table: load the framework for each."""
+    empties every table, the level bands a migration adds included: load the
+    framework and the default bands for each, as a new installation has them."""
+    from assessments.models import LevelBand
+
     call_command("load_framework", verbosity=0)
+    for level, name, min_score, description in import_module("reports.migrations.0002_default_bands").DEFAULT_BANDS:
+        LevelBand.objects.get_or_create(
+            level=level, defaults={"name": name, "min_score": min_score, "description": description})
 
 
 @pytest.fixture
