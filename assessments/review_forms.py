@@ -15,6 +15,16 @@ from .reviews import level_choices
 from .scoring import Band
 
 
+def inside_the_page() -> FormHelper:
+    """A form drawn inside the page's own ``<form>``: no tag or CSRF token of
+    its own, and no error summary (the page's lists every error)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.form_show_errors = False
+    return helper
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label="What does the PCT need to change?", max_length=ACTION_MAX_LENGTH,
@@ -62,10 +72,7 @@ class ReviewForm(forms.Form):
         reason.error_messages = {"required": f"Say why you give {title} this level.",
                                  "max_length": f"Your reason for {title} must be {ACTION_MAX_LENGTH:,} characters "
                                  "or fewer."}
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_errors = False
+        self.helper = inside_the_page()
 
     @property
     def fragment_key(self) -> str | None:
@@ -174,10 +181,7 @@ class ChallengeForm(forms.Form):
         note.help_text = "What the evidence does not show, for example. The PCT sees it once you return the assessment."
         note.error_messages = {"required": f"Say what is wrong with the answer to question {number}.",
                                "max_length": f"Your challenge must be {ACTION_MAX_LENGTH:,} characters or fewer."}
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_errors = False  # the page's error summary lists them
+        self.helper = inside_the_page()
 
 
 class ReplyForm(forms.Form):
@@ -198,7 +202,4 @@ class ReplyForm(forms.Form):
         reply.label = f"Your reply to the challenge to question {number}"
         reply.error_messages = {"required": f"Write your reply to the challenge to question {number}.",
                                 "max_length": f"Your reply must be {ACTION_MAX_LENGTH:,} characters or fewer."}
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_errors = False  # the page's error summary lists them
+        self.helper = inside_the_page()

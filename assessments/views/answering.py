@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import access, assignments, challenges, workflow
 from ..forms import AssignForm
 from ..models import Assessment, Challenge
+from ..progress import AnswerState, tally
 from ..review_forms import ReplyForm
 from .answer_pages import CompetencyPage, overall, task_list, tasks_key
 from .challenge_pages import answer_threads
@@ -103,8 +104,7 @@ def render_competency(request: HttpRequest, page: CompetencyPage, *, status: int
         "guidance": page.guidance(), "errors": errors, "threads": threads,
         "reply_forms": [thread.form for shown in threads.values() for thread in shown if thread.form],
         "conflicts": sum(1 for block in page.blocks if block.data is not None and block.form.conflict),
-        "to_confirm": sum(1 for answer in page.answers if answer.carried_over),
-        "answered": sum(1 for answer in page.answers if answer.value and not answer.carried_over),
+        "progress": tally(AnswerState.of(answer) for answer in page.answers),
     }, status=status)
 
 

@@ -52,7 +52,7 @@ class CompetencyChallenges:
         """Shown open: something was typed or refused here."""
         return any(row.typed for row in self.rows)
 
-    @property
+    @cached_property
     def fragment_key(self) -> str:
         """Everything the competency's challenges show, so that it can be
         cached; none while something typed is shown."""
