@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "competencies",
     "assessments",
     "reports",
@@ -161,6 +163,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     }
 }
+
+# Slow work (PDF reports, emails) runs in worker processes, never inside a
+# web request: `python manage.py db_worker` takes tasks from a queue kept in
+# the site's own database. Run as many workers as the load needs, on any
+# machine that reaches the database. A task is queued in the same
+# transaction as the change that causes it, so neither happens without the other.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CSRF_FAILURE_VIEW = "wcc_site.views.csrf_failure"
 
