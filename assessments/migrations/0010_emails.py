@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_challenges'),
+        ('assessments', '0009_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
