@@ -79,6 +79,7 @@ RULES = {
     "home": ((LOGIN, 302, 302, 302, 302, 302), NOT_THIS_METHOD, {}),
     "login": ((200,) * 6, (200,) * 6, {}),  # a POST without credentials shows the form's errors
     "logout": ((405,) * 6, (302,) * 6, {}),
+    "account": (EVERYONE, (LOGIN, 302, 302, 302, 302, 302), {}),  # reminders turned off
     "password_change": (EVERYONE, EVERYONE, {}),
     "password_change_done": (EVERYONE, NOT_THIS_METHOD, {}),
     "health": ((200,) * 6, (405,) * 6, {}),
