@@ -92,3 +92,54 @@ def test_nobody_outside_the_organisation_concerned_is_emailed(submitted, reviewe
     sent = run_worker()
 
     assert [m.to for m in sent] == [["alice@example.org"]]
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real SMTP server on this machine that refuses Alice's address, as a
+    mail server does for a mailbox that no longer exists; the site sends
+    through it with Django's SMTP backend."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self):
+            self.delivered: list[list[str]] = []
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "alice@example.org":
+                return "550 5.1.1 <alice@example.org>: mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.delivered.append(list(envelope.rcpt_tos))
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    yield handler
+    controller.stop()
+
+
+def test_a_bouncing_address_is_logged_with_the_person_and_the_next_email_still_goes(
+        submitted, reviewer, pct, mail_server, caplog):
+    make_person("carol", pct, "board_member", email="carol@example.org")
+    run_worker()  # the submission's email, to Rita
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
+
+    run_worker()
+
+    assert mail_server.delivered == [["rita@example.org"], ["carol@example.org"]]
+    [record] = [record for record in caplog.records if record.name == "assessments.emails"]
+    assert record.levelname == "ERROR"
+    assert record.person == "alice" and record.to == "alice@example.org"
+    assert record.subject == "North East SHA returned your 2008/09 assessment"
+    assert "mailbox unavailable" in record.getMessage()
