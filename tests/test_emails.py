@@ -4,17 +4,16 @@ get them."""
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 
 from assessments import workflow
-from tests.conftest import make_person
+from tests.conftest import make_person, run_tasks
 from tests.factories import accept
 
 
 def run_worker() -> list[mail.EmailMessage]:
-    """What a real worker, run in this process, sends of everything queued."""
+    """What the task worker, run in this process, sends of everything queued."""
     mail.outbox.clear()
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    run_tasks()
     return list(mail.outbox)
 
 

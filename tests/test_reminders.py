@@ -16,15 +16,15 @@ from assessments import assignments, workflow
 from assessments.models import Answer, EmailPreference, Membership, SentReminder, SubmissionDeadline
 from assessments.reminders import queue_reminders, threshold
 from competencies.models import Competency
-from tests.conftest import fill, make_person
+from tests.conftest import fill, make_person, run_tasks
 
 SITE = "https://wcc.example.nhs.uk"
 
 
 def run_worker() -> list[mail.EmailMessage]:
-    """What a real worker, run in this process, sends of everything queued."""
+    """What the task worker, run in this process, sends of everything queued."""
     mail.outbox.clear()
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    run_tasks()
     return list(mail.outbox)
 
 
