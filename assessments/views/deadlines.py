@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import access, deadlines
-from ..models import Cycle
 from ..review_forms import ReviewDeadlineForm
 
 
@@ -17,8 +16,10 @@ from ..review_forms import ReviewDeadlineForm
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_deadline(request: HttpRequest, sha_pk: int, cycle_pk: int) -> HttpResponse:
     sha = access.sha_to_review(request.user, sha_pk)
-    cycle = get_object_or_404(Cycle, pk=cycle_pk)
-    current = next(row for row in deadlines.of_sha(sha) if row.cycle.pk == cycle.pk)
+    current = next((row for row in deadlines.of_sha(sha) if row.cycle.pk == cycle_pk), None)
+    if current is None:
+        raise Http404("No such cycle.")
+    cycle = current.cycle
     form = ReviewDeadlineForm(request.POST if request.method == "POST" else None, cycle=cycle,
                               initial={"due": current.review_due})
     if not form.is_bound or not form.is_valid():
