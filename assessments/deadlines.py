@@ -113,9 +113,9 @@ class Countdown:
 
     @property
     def tag_colour(self) -> str:
-        """The NHS.UK tag that draws the eye to it: red once overdue, orange in
+        """The NHS.UK tag that draws the eye to it: red once overdue, yellow in
         its last week; none before."""
-        return "red" if self.days_left < 0 else "orange" if self.days_left <= 7 else ""
+        return "red" if self.days_left < 0 else "yellow" if self.days_left <= 7 else ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,17 @@ class Standing:
     # answers (a draft, or returned), the review deadline while it awaits review.
     countdown: Countdown | None
     late: bool
+
+
+def fetch(assessment: Assessment) -> Assessment:
+    """Give an assessment that did not come through ``with_deadlines`` its
+    figures, in one query (none if it has them), so that what follows reads
+    them without asking again."""
+    if not hasattr(assessment, ANNOTATIONS[0]):
+        values = with_deadlines(Assessment.objects.filter(pk=assessment.pk)).values(*ANNOTATIONS).get()
+        for name, value in values.items():
+            setattr(assessment, name, value)
+    return assessment
 
 
 def standing(assessment: Assessment, *, today: datetime.date) -> Standing:

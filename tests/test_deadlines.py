@@ -122,8 +122,8 @@ def test_days_left_counts_whole_days_and_goes_negative_once_past():
 
 
 @pytest.mark.parametrize(("days", "text", "colour"), [
-    (12, "12 days left", ""), (8, "8 days left", ""), (7, "7 days left", "orange"), (1, "1 day left", "orange"),
-    (0, "Due today", "orange"), (-1, "Overdue by 1 day", "red"), (-3, "Overdue by 3 days", "red"),
+    (12, "12 days left", ""), (8, "8 days left", ""), (7, "7 days left", "yellow"), (1, "1 day left", "yellow"),
+    (0, "Due today", "yellow"), (-1, "Overdue by 1 day", "red"), (-3, "Overdue by 3 days", "red"),
 ])
 def test_a_countdown_says_how_long_is_left(days, text, colour):
     countdown = deadlines.Countdown("Due", datetime.date(2010, 3, 31), days)
