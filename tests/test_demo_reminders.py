@@ -29,3 +29,14 @@ def test_the_first_send_reminders_on_the_demo_sends_each_board_its_actions(seede
     weekly = [email for email in mail.outbox if " overdue" in email.subject]
     assert {email.to[0] for email in weekly} == boards
     assert all("/answers/competencies/" in email.body for email in weekly)
+
+
+def test_the_first_send_reminders_on_the_demo_sends_the_deadlines_14_day_reminders(seeded):
+    """The demo's current cycle is due a fortnight after seeding; its drafts
+    are part-answered, their competencies shared out on the board."""
+    call_command("send_reminders", now=True, verbosity=0)
+
+    due = [email for email in mail.outbox if "is due in 14 days" in email.subject]
+    assert {email.to[0] for email in due} == {
+        "board.northtyneside@example.org", "board2.northtyneside@example.org", "board.sunderland@example.org"}
+    assert all("/answers/competencies/" in email.body for email in due)
