@@ -17,6 +17,7 @@ from .models import (
     Membership,
     Organisation,
     ReviewDeadline,
+    SentReminder,
     SubmissionDeadline,
     Transition,
 )
@@ -99,6 +100,24 @@ class PersonAdmin(UserAdmin):
                 "untick “Active” to stop them signing in.", obj
             )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """The reminders queued, kept so that none goes twice: a record, not edited.
+    Deleting one lets the next ``send_reminders`` of its day send it again."""
+
+    list_display = ["queued_at", "person", "kind", "pct", "assessment", "days_before", "week"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "pct", "assessment__pct", "assessment__cycle"]
+    search_fields = ["person__username", "person__email", "pct__name"]
+    date_hierarchy = "queued_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Cycle)

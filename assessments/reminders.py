@@ -150,22 +150,26 @@ def due_reminders(today: datetime.date) -> list[SentReminder]:
     return reminders
 
 
-def queue_reminders(*, today: datetime.date, send_now: bool = False) -> list[SentReminder]:
-    """Record and queue (or, with ``send_now``, send in this process) each
-    reminder due today that is not recorded already; return them."""
+def record_reminders(*, today: datetime.date, queue: bool = True) -> list[SentReminder]:
+    """Record each reminder due today that is not recorded already, and
+    (with ``queue``) queue it for a task worker in the same transaction;
+    return the new ones."""
     new = []
     for reminder in due_reminders(today):
         try:
             with transaction.atomic():
                 reminder.save()
-                if not send_now:
+                if queue:
                     send_reminder.enqueue(reminder.pk)
         except IntegrityError:
-            continue  # queued already, by an earlier run
+            continue  # recorded already, by an earlier run
         new.append(reminder)
-    if send_now:
-        send_all(email for reminder in new if (email := reminder_email(reminder, today=today)) is not None)
     return new
+
+
+def send_now(reminders: list[SentReminder], *, today: datetime.date) -> int:
+    """Send the reminders in this process, over one connection: how many emails went."""
+    return send_all(email for reminder in reminders if (email := reminder_email(reminder, today=today)) is not None)
 
 
 def reminder_email(reminder: SentReminder, *, today: datetime.date) -> Email | None:
@@ -219,7 +223,7 @@ def _actions_email(reminder: SentReminder, person: User, today: datetime.date, a
 
 @task()
 def send_reminder(reminder_id: int) -> int:
-    """The worker's side of ``queue_reminders``: how many emails went (0 or 1)."""
+    """The worker's side of ``record_reminders``: how many emails went (0 or 1)."""
     reminder = (SentReminder.objects.select_related("pct", "assessment__pct__sha", "assessment__cycle")
                 .get(pk=reminder_id))
     email = reminder_email(reminder, today=timezone.localdate())

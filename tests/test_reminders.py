@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments import assignments, workflow
 from assessments.models import Answer, EmailPreference, Membership, SentReminder, SubmissionDeadline
-from assessments.reminders import queue_reminders, threshold
+from assessments.reminders import record_reminders, threshold
 from competencies.models import Competency
 from tests.conftest import fill, make_person, run_tasks
 
@@ -117,7 +117,7 @@ def test_the_14_7_and_1_day_reminders_each_go_once_on_their_day_or_the_first_run
     for days in range(16, -3, -1):  # a run every day, from 16 days before to 2 after
         if days == 5:
             continue  # the scheduler missed a day: nothing due then anyway
-        new = queue_reminders(today=due - datetime.timedelta(days=days))
+        new = record_reminders(today=due - datetime.timedelta(days=days))
         thresholds += [(days, reminder.days_before, reminder.person.username) for reminder in new]
 
     assert thresholds == [(14, 14, "alice"), (14, 14, "carol"), (7, 7, "alice"), (7, 7, "carol"),
@@ -158,16 +158,6 @@ def test_reminders_turned_off_on_the_account_page_are_not_sent(client, nearly_do
     run_worker()
     workflow.return_to_pct(assessment=nearly_done, user=reviewer, comment="Look again.")
     assert "alice" in by_recipient(run_worker())
-
-
-def test_the_account_page_shows_the_preference_ticked_by_default(client, board_member):
-    client.force_login(board_member)
-
-    response = client.get(reverse("account"))
-
-    assert response.status_code == 200
-    assert 'name="reminders"' in response.text and "checked" in response.text
-    assert reverse("password_change") in response.text
 
 
 def test_nobody_outside_the_pct_gets_its_reminders(nearly_done, carol, sibling_pct, other_board_member, reviewer):
@@ -226,3 +216,13 @@ def test_now_sends_in_the_commands_own_process(nearly_done):
     assert not DBTaskResult.objects.filter(task_path="assessments.reminders.send_reminder").exists()
     call_command("send_reminders", now=True, verbosity=0)
     assert len(mail.outbox) == 2
+
+
+def test_admins_see_the_reminders_queued(client, admin_user, nearly_done):
+    send_reminders()
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:assessments_sentreminder_changelist"))
+
+    assert response.status_code == 200
+    assert "carol" in response.text and "Submission deadline" in response.text

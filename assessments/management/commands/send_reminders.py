@@ -10,7 +10,7 @@ backend, each email is printed).
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments.reminders import queue_reminders
+from assessments.reminders import record_reminders, send_now
 
 
 class Command(BaseCommand):
@@ -22,8 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, now: bool, **options):
         today = timezone.localdate()
-        reminders = queue_reminders(today=today, send_now=now)
+        reminders = record_reminders(today=today, queue=not now)
+        if now:
+            summary = f"Sent {send_now(reminders, today=today)} reminder emails"
+        else:
+            summary = f"Queued {len(reminders)} reminder emails"
         if options["verbosity"] > 0:
-            done = "Sent" if now else "Queued"
-            self.stdout.write(f"{done} {len(reminders)} reminder{'' if len(reminders) == 1 else 's'} "
-                              f"for {today:%d %B %Y}.")
+            self.stdout.write(f"{summary} for {today:%d %B %Y}.")
