@@ -51,7 +51,7 @@ def threshold(days: int) -> int | None:
     return min((t for t in THRESHOLDS if 0 <= days <= t), default=None)
 
 
-def wanting_reminders(pct) -> QuerySet:
+def wanting_reminders(pct: Organisation) -> QuerySet:
     """The PCT's board members who have not turned reminder emails off."""
     return members(pct, Membership.Role.BOARD_MEMBER).exclude(email_preference__reminders=False)
 

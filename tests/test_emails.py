@@ -70,6 +70,16 @@ def test_an_acceptance_emails_the_pcts_board(submitted, reviewer):
     assert [m.to for m in sent] == [["alice@example.org"]]
     assert "A clear plan." in sent[0].body
     assert sent[0].subject == "North East SHA accepted your 2008/09 assessment"
+    assert f"https://wcc.example.nhs.uk/assessments/{submitted.pk}/\n" in sent[0].body
+
+
+def test_a_resubmission_says_so(submitted, reviewer, board_member):
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
+    run_worker()
+
+    workflow.submit(assessment=submitted, user=board_member)
+
+    assert [m.subject for m in run_worker()] == ["North Tyneside PCT resubmitted its 2008/09 assessment"]
 
 
 def test_a_refused_step_queues_nothing(draft, board_member, reviewer):
