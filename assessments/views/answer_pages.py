@@ -46,10 +46,12 @@ class ThemeTasks:
 
 def task_list(assessment: Assessment) -> list[ThemeTasks]:
     """Themes in checklist order, each with its competencies as tasks."""
-    answers = [AnswerState(**row) for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS)
-               .order_by(*CHECKLIST_ORDER)]
+    answers = [AnswerState(**row) for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS)]
     competencies = Competency.objects.select_related("theme").in_bulk()
     theme_of = themes_by_id(competencies.values(), {a.theme_answered_id for a in answers})
+    # The checklist's order (``CHECKLIST_ORDER``), sorted here: cheaper than the joins it takes in SQL.
+    answers.sort(key=lambda a: (theme_of[a.theme_answered_id].position,
+                                competencies[a.competency_answered_id].number, a.number))
     assignees = dict(Assignment.objects.filter(assessment=assessment).values_list("competency_id", "assignee_id"))
     themes: list[ThemeTasks] = []
     for competency_id, group in groupby(answers, key=lambda a: a.competency_answered_id):
