@@ -19,6 +19,8 @@ from assessments.models import (
     EvidenceReference,
     Membership,
     Organisation,
+    ReviewDeadline,
+    SubmissionDeadline,
     Transition,
 )
 from assessments.scoring import Tallies
@@ -43,7 +45,7 @@ def seeded(settings):
 
 def counts() -> dict[str, int]:
     models = [Organisation, get_user_model(), Membership, Cycle, Assessment, Answer, Transition,
-              CompetencyReview, EvidenceReference, Challenge]
+              CompetencyReview, EvidenceReference, Challenge, SubmissionDeadline, ReviewDeadline]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -58,6 +60,8 @@ def test_seeding_twice_creates_nothing_more(seeded):
     assert "Assessments: 16 created, 0 already there" in seeded
     assert "Assessments: 0 created, 16 already there" in out.getvalue()
     assert "Logins: 0 created, 12 already there" in out.getvalue()
+    assert "Deadlines: 3 created, 0 already there" in seeded
+    assert "Deadlines: 0 created, 3 already there" in out.getvalue()
 
 
 def test_every_state_in_both_cycles(seeded):
@@ -278,3 +282,22 @@ def test_reviewers_challenge_answers_and_returned_boards_reply_to_some(seeded):
         assert challenge.answer.value == "yes"
         assert challenge.raised_by.membership.organisation_id == challenge.answer.assessment.pct.sha_id
         assert challenge.note
+
+
+def test_the_current_cycles_drafts_are_due_in_a_fortnight_and_each_sha_has_a_review_deadline(seeded):
+    from django.utils import timezone
+
+    from assessments import deadlines
+
+    today = timezone.localdate()
+    drafts = deadlines.with_deadlines(Assessment.objects.filter(cycle__start_year=2009, status="draft"))
+    assert drafts.exists()
+    for draft in drafts:
+        assert deadlines.days_left(deadlines.submission_deadline(draft), today) == 14
+    reviews = ReviewDeadline.objects.filter(cycle__start_year=2009).select_related("sha", "set_by__membership")
+    assert {r.sha.code for r in reviews} == {"Q30", "Q36"}
+    for review in reviews:
+        assert deadlines.days_left(review.due, today) == 42
+        assert review.set_by.membership.organisation == review.sha  # set by its own reviewer
+    # Nothing the demo submitted is late: each was submitted the day it was seeded.
+    assert not any(deadlines.is_late(a) for a in deadlines.with_deadlines(Assessment.objects.all()))

@@ -23,6 +23,7 @@ from .assessment import (
 from .assignments import Assignment
 from .bands import LevelBand
 from .challenges import Challenge
+from .deadlines import ReviewDeadline, SubmissionDeadline, check_deadline
 from .organisations import Cycle, Membership, Organisation
 
 __all__ = [
@@ -30,5 +31,5 @@ __all__ = [
     "DUE_DATE_VALIDATORS", "EARLIEST_DUE_DATE", "LATEST_DUE_DATE", "OWNER_MAX_LENGTH", "THEME_ANSWERED",
     "Answer", "Assessment", "Assignment", "Challenge", "CompetencyReview", "Cycle", "EvidenceReference",
     "LevelBand", "Membership",
-    "Organisation", "Transition",
+    "Organisation", "ReviewDeadline", "SubmissionDeadline", "Transition", "check_deadline",
 ]

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
 
-from .. import access, workflow
+from .. import access, deadlines, workflow
 from ..forms import StartAssessmentForm
 from ..models import COMPETENCY_NUMBER_ANSWERED, Assessment, Organisation
 from .answer_pages import gap_errors
@@ -24,8 +25,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request, form, pct: Organisation | None, *, status=200) -> HttpResponse:
+    today = timezone.localdate()
     assessments = list(
-        access.visible_assessments(request.user)
+        deadlines.with_deadlines(access.visible_assessments(request.user))
         .select_related("pct__sha", "cycle")
         .annotate(
             total=Count("answers"),
@@ -38,6 +40,7 @@ def _render_list(request, form, pct: Organisation | None, *, status=200) -> Http
         assessment.last_updated = max(
             t for t in (assessment.updated_at, assessment.last_answer) if t is not None
         )
+        assessment.standing = deadlines.standing(assessment, today=today)
     return render(request, "assessments/list.html", {
         "assessments": assessments, "form": form, "pct": pct,
         "has_cycles": form is not None and form.has_cycles,
@@ -90,11 +93,12 @@ def progress_of(assessment: Assessment) -> dict:
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, access.grant_for(request.user, pk))
+    queryset = deadlines.with_deadlines(Assessment.objects.all())
+    return render_detail(request, access.grant_for(request.user, pk, queryset=queryset))
 
 
 def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> HttpResponse:
-    assessment = grant.assessment
+    assessment = deadlines.fetch(grant.assessment)
     progress = progress_of(assessment)
     competencies = list(Competency.objects.all())
     for competency in competencies:
@@ -104,6 +108,7 @@ def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> Htt
     reviews = assessment.reviews.select_related("competency", "reviewer")
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "grant": grant, "progress": progress, "competencies": competencies,
+        "standing": deadlines.standing(assessment, today=timezone.localdate()),
         "reviews": list(reviews) if grant.sees_reviews else [],
         "timeline": timeline,
         "last_return": returned[-1] if returned and assessment.status == Assessment.Status.RETURNED else None,

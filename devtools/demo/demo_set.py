@@ -8,14 +8,16 @@ wording and history are what the site would record.
 adds the two assessments that ``manage.py bench`` measures.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
+from django.utils import timezone
 
-from assessments import assignments, workflow
-from assessments.models import Assessment, Cycle, Organisation
+from assessments import assignments, deadlines, workflow
+from assessments.models import Assessment, Cycle, Organisation, ReviewDeadline, SubmissionDeadline
 from competencies.models import Competency
 
 from .answers import QuestionRow, add_evidence, answer_fields, require_framework, write_answers
@@ -40,6 +42,11 @@ DEMO_STRENGTH: dict[str, float] = {
 }
 DEMO_SHAS = ("Q30", "Q36")
 DEMO_YEARS = (2008, 2009)
+# The current cycle's deadlines, counted from the day the demo is seeded: the
+# drafts are due in a fortnight (the first reminders go at once), and the
+# reviewers mean to be done six weeks from now.
+SUBMISSION_IN_DAYS = 14
+REVIEW_IN_DAYS = 42
 
 
 @dataclass(frozen=True)
@@ -141,9 +148,27 @@ def seed(*, log: Callable[[str], None] = print) -> Tally:
         build_planned(planned, organisations=organisations, cycles=cycles, people=people,
                       questions=questions)
         tally.add("Assessments", True)
+    ensure_deadlines(cycles[DEMO_YEARS[-1]], organisations=organisations, people=people, tally=tally)
     for line in tally.lines():
         log(line)
     return tally
+
+
+def ensure_deadlines(cycle: Cycle, *, organisations: dict[str, Organisation], people: dict[str, AbstractUser],
+                     tally: Tally) -> None:
+    """The cycle's submission deadline for every SHA, and each demo SHA's
+    review deadline set by its reviewer, unless there already."""
+    today = timezone.localdate()
+    _, created = SubmissionDeadline.objects.get_or_create(
+        cycle=cycle, sha=None, defaults={"due": today + datetime.timedelta(days=SUBMISSION_IN_DAYS)})
+    tally.add("Deadlines", created)
+    for code in DEMO_SHAS:
+        sha = organisations[code]
+        there = ReviewDeadline.objects.filter(cycle=cycle, sha=sha).exists()
+        if not there:
+            deadlines.set_review_deadline(sha=sha, cycle=cycle, user=reviewer_of(people, code),
+                                          due=today + datetime.timedelta(days=REVIEW_IN_DAYS))
+        tally.add("Deadlines", not there)
 
 
 def benchmark_assessments(*, board_member: AbstractUser, reviewer: AbstractUser) -> tuple[Assessment, Assessment]:
