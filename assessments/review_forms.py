@@ -217,6 +217,7 @@ class ReviewDeadlineForm(forms.Form):
         self.cycle = cycle
         self.helper = FormHelper()
         self.helper.form_id = "review-deadline"
+        self.helper.form_show_errors = False  # the page's summary is at its top
         self.helper.add_input(Submit("", "Save the review deadline"))
 
     def clean_due(self):

@@ -276,7 +276,8 @@ def test_a_deadline_that_cannot_be_is_refused_at_its_field(client, reviewer, sha
 
     assert response.status_code == 400
     html = response.text
-    assert "<title>Error: " in html and "There is a problem" in html
+    assert "<title>Error: " in html and html.count("There is a problem") == 1
+    assert html.index("There is a problem") < html.index("<h1>")  # at the top of the page
     assert f'<a href="#id_due_day">{message}</a>' in html.replace("&#x27;", "'")
     assert 'class="nhsuk-form-group nhsuk-form-group--error"' in html
     assert f'value="{data["due_day"]}"' in html  # what was typed, shown again

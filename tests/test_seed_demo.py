@@ -13,6 +13,7 @@ from assessments import scorecards, workflow
 from assessments.models import (
     Answer,
     Assessment,
+    Challenge,
     CompetencyReview,
     Cycle,
     EvidenceReference,
@@ -44,7 +45,7 @@ def seeded(settings):
 
 def counts() -> dict[str, int]:
     models = [Organisation, get_user_model(), Membership, Cycle, Assessment, Answer, Transition,
-              CompetencyReview, EvidenceReference, SubmissionDeadline, ReviewDeadline]
+              CompetencyReview, EvidenceReference, Challenge, SubmissionDeadline, ReviewDeadline]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -266,6 +267,21 @@ def test_each_draft_has_its_competencies_shared_out_among_its_board(seeded):
         given = Assignment.objects.filter(assessment=draft)
         assert given.count() == 11
         assert all(a.assignee.membership.organisation_id == draft.pct_id for a in given)
+
+
+def test_reviewers_challenge_answers_and_returned_boards_reply_to_some(seeded):
+    submitted = Challenge.objects.filter(answer__assessment__status="submitted")
+    returned = Challenge.objects.filter(answer__assessment__status="returned")
+    assert submitted.count() == 2 * Assessment.objects.filter(status="submitted").count()
+    assert returned.count() == 3 * Assessment.objects.filter(status="returned").count()
+    # Each returned board has replied to two of its three, so some await a reply.
+    assert returned.exclude(reply="").count() == 2 * Assessment.objects.filter(status="returned").count()
+    assert not submitted.exclude(reply="").exists()
+    # Only answers the PCT gave as Yes are challenged, by the SHA's own reviewer.
+    for challenge in Challenge.objects.select_related("answer__assessment__pct", "raised_by__membership"):
+        assert challenge.answer.value == "yes"
+        assert challenge.raised_by.membership.organisation_id == challenge.answer.assessment.pct.sha_id
+        assert challenge.note
 
 
 def test_the_current_cycles_drafts_are_due_in_a_fortnight_and_each_sha_has_a_review_deadline(seeded):

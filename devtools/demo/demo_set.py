@@ -23,7 +23,7 @@ from competencies.models import Competency
 from .answers import QuestionRow, add_evidence, answer_fields, require_framework, write_answers
 from .england import ensure_cycles, ensure_organisations
 from .people import board_of, ensure_people, reviewer_of
-from .reviews import ACCEPT_COMMENT, RETURN_COMMENTS, record_reviews
+from .reviews import ACCEPT_COMMENT, RETURN_COMMENTS, raise_challenges, record_reviews, reply_to_challenges
 from .tally import Tally
 
 Status = Assessment.Status
@@ -115,11 +115,15 @@ def build_planned(
     if planned.state == Status.SUBMITTED:
         # Part-way through the review.
         record_reviews(assessment, reviewer=reviewer, competencies=4)
+        raise_challenges(assessment, reviewer=reviewer, count=2)
         return assessment
     record_reviews(assessment, reviewer=reviewer, competencies=Competency.objects.count())
     if planned.state == Status.RETURNED:
+        raise_challenges(assessment, reviewer=reviewer, count=3)
         comment = RETURN_COMMENTS[planned.year % len(RETURN_COMMENTS)]
         workflow.return_to_pct(assessment=assessment, user=reviewer, comment=comment)
+        # The board has answered some of the challenges so far.
+        reply_to_challenges(assessment, board_member=author, count=2)
     elif planned.state == Status.ACCEPTED:
         workflow.accept(assessment=assessment, user=reviewer, comment=ACCEPT_COMMENT)
     return assessment
