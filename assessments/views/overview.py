@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,8 @@ from competencies.models import Competency
 
 from .. import access, deadlines, workflow
 from ..forms import StartAssessmentForm
-from ..models import COMPETENCY_NUMBER_ANSWERED, Assessment, Organisation
+from ..models import Assessment, Organisation
+from ..progress import answered, tally_tasks, tasks_by_competency
 from .answer_pages import gap_errors
 
 
@@ -31,7 +32,7 @@ def _render_list(request, form, pct: Organisation | None, *, status=200) -> Http
         .select_related("pct__sha", "cycle")
         .annotate(
             total=Count("answers"),
-            answered=Count("answers", filter=~Q(answers__value="") & Q(answers__carried_over=False)),
+            answered=Count("answers", filter=answered("answers__")),
             last_answer=Max("answers__updated_at"),
         )
     )
@@ -74,22 +75,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("assessments:tasks", assessment.pk)
 
 
-def progress_of(assessment: Assessment) -> dict:
-    """Answered of total, overall and per competency number (where each
-    question was answered), in one query."""
-    rows = (
-        assessment.answers.values(number=COMPETENCY_NUMBER_ANSWERED)
-        .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(value="") & Q(carried_over=False)))
-        .order_by("number")
-    )
-    per = {r["number"]: r for r in rows}
-    return {
-        "answered": sum(r["answered"] for r in per.values()),
-        "total": sum(r["total"] for r in per.values()),
-        "per_competency": per,
-    }
-
-
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,10 +84,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> HttpResponse:
     assessment = deadlines.fetch(grant.assessment)
-    progress = progress_of(assessment)
+    # As the task list counts them.
+    tasks = tasks_by_competency(assessment.answers.all())
     competencies = list(Competency.objects.all())
     for competency in competencies:
-        competency.progress = progress["per_competency"].get(competency.number)
+        competency.progress = tasks.get(competency.pk)
+    progress = tally_tasks(tasks.values())
     timeline = list(assessment.transitions.select_related("by"))
     returned = [step for step in timeline if step.to_status == Assessment.Status.RETURNED]
     reviews = assessment.reviews.select_related("competency", "reviewer")
