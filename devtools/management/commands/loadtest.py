@@ -7,10 +7,17 @@ Not part of CI: it takes about a minute and wants the machine to itself.
 It uses its own database (``--database-url``, default ``wcc_load`` on the
 local PostgreSQL server), prepares it in a child process with
 ``devtools/loadtest/prepare.py`` (``seed_demo --national``, once: the seed is
-idempotent), starts gunicorn with two workers on a free loopback port, and
-drives the answering page, a report page and the national comparison from
-loopback with wrk and ``devtools/loadtest/targets.lua``. Output is ``name: value unit``
-lines, as ``bench`` prints.
+idempotent; every run empties the stored PDFs and the task queue), starts
+gunicorn with two workers on a free loopback port and one task worker
+(``db_worker``, niced), and drives the answering page, a report page and the
+national comparison from loopback with wrk and
+``devtools/loadtest/targets.lua``: first alone (``load_*``), then for as long
+again with PDF downloads beside them (``load_with_pdfs_*``): two people each
+asking every half second for the PDF of one of 40 assessments in turn, which
+is prepared by the worker meanwhile (``pdf_*``: their requests, and the
+renders the worker finished). ``load_p99_change_pct`` is how far the pages'
+p99 moved with the downloads (goal: at most 20 %). Output is
+``name: value unit`` lines, as ``bench`` prints.
 """
 
 import os
@@ -23,6 +30,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -30,6 +38,9 @@ from django.core.management.base import BaseCommand, CommandError
 from devtools.loadtest import wrk
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
+PDF_CONNECTIONS = 2
+PDF_PAUSE_MS = 500
+WORKER_NICENESS = 10
 
 
 class Command(BaseCommand):
@@ -39,13 +50,15 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=30)
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--pdf-connections", type=int, default=PDF_CONNECTIONS,
+                            help="People downloading PDFs at once, each asking every half second.")
         parser.add_argument(
             "--database-url",
             default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL),
             help="A PostgreSQL database this command may fill (default: %(default)s).",
         )
 
-    def handle(self, *args, seconds, connections, workers, database_url, **options):
+    def handle(self, *args, seconds, connections, workers, pdf_connections, database_url, **options):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk")
         if not database_url.startswith(("postgres://", "postgresql://")):
@@ -63,7 +76,7 @@ class Command(BaseCommand):
         }
         self.stderr.write("Preparing the load database (first run seeds national data)…")
         prepared = self._run([sys.executable, "-m", "devtools.loadtest"], env)
-        assessment_pk, board_session, admin_session = prepared.split()
+        assessment_pk, board_session, admin_session, pdf_pks = prepared.split()
         self._run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
 
         port = _free_port()
@@ -72,6 +85,11 @@ class Command(BaseCommand):
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--access-logfile", "/dev/null", "wcc_site.wsgi"],
             cwd=settings.BASE_DIR, env=env,
+        )
+        # One task worker, at a lower CPU priority than gunicorn, as README advises.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--verbosity", "0"],
+            cwd=settings.BASE_DIR, env=env, preexec_fn=lambda: os.nice(WORKER_NICENESS),
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -83,33 +101,53 @@ class Command(BaseCommand):
                 (f"/reports/assessments/{assessment_pk}/", board_session),
                 ("/compare/", admin_session),
             ]
-            for path, session in targets:
+            # The admin downloading the reports of many assessments: each asked
+            # for first while it is being prepared, then downloaded once rendered.
+            downloads = [(f"/reports/assessments/{pk}/pdf/", admin_session) for pk in pdf_pks.split(",")]
+            for path, session in [*targets, downloads[0]]:
                 _check(base + path, session)
             try:
-                figures = wrk.parse(wrk.run(base, targets, seconds=seconds, connections=connections))
+                alone = wrk.parse(wrk.run(base, targets, seconds=seconds, connections=connections))
+                with ThreadPoolExecutor(2) as pool:
+                    mixed = pool.submit(wrk.run, base, targets, seconds=seconds, connections=connections)
+                    pdfs = pool.submit(wrk.run, base, downloads, seconds=seconds,
+                                       connections=pdf_connections, pause_ms=PDF_PAUSE_MS)
+                    with_pdfs, pdf_figures = wrk.parse(mixed.result()), wrk.parse(pdfs.result())
             except wrk.WrkError as error:
                 raise CommandError(str(error)) from None
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (worker, server):
+                process.terminate()
+                process.wait(timeout=60)
+        figures = [
+            *alone,
+            *[(name.replace("load_", "load_with_pdfs_"), value, unit) for name, value, unit in with_pdfs],
+            ("load_p99_change_pct", f"{_change(alone, with_pdfs, 'load_p99_ms'):.1f}", "%"),
+            *[(name.replace("load_", "pdf_"), value, unit) for name, value, unit in pdf_figures],
+            *self._renders(database_url),
+        ]
         for name, value, unit in figures:
             self.stdout.write(f"{name}: {value} {unit}".rstrip())
 
+    def _renders(self, url: str) -> list[tuple[str, str, str]]:
+        """How many renders the worker finished, and how many failed."""
+        with _connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT status, count(*) FROM django_tasks_db_dbtaskresult GROUP BY status")
+            counts = dict(cursor.fetchall())
+        connection.close()
+        return [("pdf_renders", str(counts.get("SUCCESSFUL", 0)), "renders"),
+                ("pdf_render_failures", str(counts.get("FAILED", 0)), "renders")]
+
     def _create_database(self, url: str) -> None:
-        import dj_database_url
-        import psycopg2
         from psycopg2 import sql
 
-        config = dj_database_url.parse(url)
-        connection = psycopg2.connect(
-            dbname="postgres", user=config["USER"], password=config["PASSWORD"],
-            host=config["HOST"], port=config["PORT"] or 5432,
-        )
+        name = _connect_settings(url)["NAME"]
+        connection = _connect(url, dbname="postgres")
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         connection.close()
 
     def _run(self, command: list[str], env: dict) -> str:
@@ -119,6 +157,26 @@ class Command(BaseCommand):
         if result.returncode:
             raise CommandError(f"{' '.join(command[:3])} failed:\n{result.stderr}")
         return result.stdout
+
+
+def _connect_settings(url: str) -> dict:
+    import dj_database_url
+
+    return dj_database_url.parse(url)
+
+
+def _connect(url: str, dbname: str | None = None):
+    import psycopg2
+
+    config = _connect_settings(url)
+    return psycopg2.connect(dbname=dbname or config["NAME"], user=config["USER"], password=config["PASSWORD"],
+                            host=config["HOST"], port=config["PORT"] or 5432)
+
+
+def _change(before: list, after: list, name: str) -> float:
+    """The percentage by which figure ``name`` moved from ``before`` to ``after``."""
+    old, new = (float({n: v for n, v, _ in figures}[name]) for figures in (before, after))
+    return (new - old) / old * 100
 
 
 def _free_port() -> int:
