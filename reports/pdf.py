@@ -229,12 +229,6 @@ def render_and_store(edition: Edition) -> bytes:
     return pdf
 
 
-def board_report(grant: access.Grant) -> bytes:
-    """The PDF, from the cache when nothing it shows has changed."""
-    edition = edition_for(grant)
-    return stored_pdf(edition) or render_and_store(edition)
-
-
 def filename_for(assessment: Assessment) -> str:
     """Such as ``5d8-2009-10-obesity-strategy-board-report.pdf``: letters,
     digits and hyphens only, safe in any header and file system."""

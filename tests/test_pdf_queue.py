@@ -44,7 +44,7 @@ def test_a_draft_is_rendered_on_request_once_however_often_it_is_asked_for(clien
     html = response.text
     assert "<h1>Preparing your report…</h1>" in html
     assert f'hx-get="{url("pdf_progress", draft)}" hx-trigger="every 2s"' in html
-    assert f'<a href="{url("pdf", draft)}">Check again</a>' in html  # without JavaScript
+    assert f'<a id="pdf-next" href="{url("pdf", draft)}">Check again</a>' in html  # without JavaScript
     assert renders("READY") == [[draft.pk, True, False, False]]
 
     # Asking again, polling, a colleague asking: the same render, still queued.
@@ -70,7 +70,8 @@ def test_the_worker_stores_the_report_and_then_it_downloads_at_once(client, boar
     fragment = client.get(url("pdf_progress", draft), **HTMX)
     assert fragment.status_code == 200
     assert "<h1>Your report is ready</h1>" in fragment.text
-    assert f'<a class="nhsuk-button" href="{url("pdf", draft)}">Download the board report (PDF)</a>' in fragment.text
+    link = f'<a class="nhsuk-button" id="pdf-next" href="{url("pdf", draft)}">Download the board report (PDF)</a>'
+    assert link in fragment.text
     assert "hx-get" not in fragment.text  # the polling stops
     response = client.get(url("pdf", draft))
     assert response["Content-Type"] == "application/pdf" and response.content == bytes(stored.pdf)

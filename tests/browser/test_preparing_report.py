@@ -49,7 +49,8 @@ def test_the_report_is_prepared_then_downloaded_by_keyboard(page, draft, width):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your report is ready", timeout=6_000)
     check_accessibility(page)
-    tab_to(page, "Download the board report (PDF)")
+    # The focus moved from "Check again" to the download.
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Download the board report (PDF)"
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename == "5d8-2008-09-board-report.pdf"
@@ -71,7 +72,7 @@ def test_a_failed_render_is_tried_again_by_keyboard(page, settings, draft):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your report could not be prepared", timeout=6_000)
     check_accessibility(page)
     tab_to(page, "Try again")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # a POST, then back to the PDF's page
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Preparing your report…")
     run_tasks()
