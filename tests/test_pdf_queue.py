@@ -70,6 +70,7 @@ def test_the_worker_stores_the_report_and_then_it_downloads_at_once(client, boar
     fragment = client.get(url("pdf_progress", draft), **HTMX)
     assert fragment.status_code == 200
     assert "<h1>Your report is ready</h1>" in fragment.text
+    assert f"<title>Your report is ready: {draft} – " in fragment.text  # htmx makes it the page's title
     link = f'<a class="nhsuk-button" id="pdf-next" href="{url("pdf", draft)}">Download the board report (PDF)</a>'
     assert link in fragment.text
     assert "hx-get" not in fragment.text  # the polling stops

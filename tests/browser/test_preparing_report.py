@@ -48,6 +48,7 @@ def test_the_report_is_prepared_then_downloaded_by_keyboard(page, draft, width):
     run_tasks()  # a worker renders it; the page asks every 2 seconds
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your report is ready", timeout=6_000)
+    expect(page).to_have_title(re.compile(rf"^Your report is ready: {draft} – "))
     check_accessibility(page)
     # The focus moved from "Check again" to the download.
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Download the board report (PDF)"
@@ -70,6 +71,7 @@ def test_a_failed_render_is_tried_again_by_keyboard(page, settings, draft):
         settings.STATICFILES_DIRS = static_dirs
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your report could not be prepared", timeout=6_000)
+    expect(page).to_have_title(re.compile(rf"^Your report could not be prepared: {draft} – "))
     check_accessibility(page)
     tab_to(page, "Try again")
     page.keyboard.press("Enter")  # a POST, then back to the PDF's page
