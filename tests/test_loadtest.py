@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from devtools.loadtest import wrk
 from devtools.loadtest.prepare import logins, pdf_assessments
+from devtools.management.commands import loadtest
 from reports.models import RenderedReport
 
 WRK_OUTPUT = """\
@@ -39,6 +40,16 @@ def test_wrk_output_becomes_bench_style_figures():
         ("load_p99_ms", "150.2", "ms"),
         ("load_errors", "3", "requests"),
     ]
+
+
+def test_the_rounds_give_each_figures_median_and_the_errors_added_up():
+    rounds = [wrk.parse(WRK_OUTPUT.replace("99%  150.25ms", f"99%  {p99}ms").replace("responses: 3", f"responses: {n}"))
+              for p99, n in [(150, 3), (900, 0), (170, 1)]]
+
+    figures = {name: value for name, value, _ in loadtest._over_rounds(rounds)}
+
+    assert (figures["load_p99_ms"], figures["load_errors"], figures["load_rps"]) == ("170.0", "4", "260.9")
+    assert loadtest._change(loadtest._over_rounds(rounds[:1]), rounds[2], "load_p99_ms") == pytest.approx(13.33, 0.01)
 
 
 def test_socket_errors_count_as_errors_and_seconds_are_converted():

@@ -11,19 +11,23 @@ idempotent; every run empties the stored PDFs and the task queue), starts
 gunicorn with two workers on a free loopback port and one task worker
 (``db_worker``, niced), and drives the answering page, a report page and the
 national comparison from loopback with wrk and
-``devtools/loadtest/targets.lua``: first alone (``load_*``), then for as long
-again with PDF downloads beside them (``load_with_pdfs_*``): two people each
-asking every half second for the PDF of one of 40 assessments in turn, which
-is prepared by the worker meanwhile (``pdf_*``: their requests, and the
-renders the worker finished). ``load_p99_change_pct`` is how far the pages'
-p99 moved with the downloads (goal: at most 20 %). Output is
+``devtools/loadtest/targets.lua``: alone (``load_*``, the worker stopped),
+and for as long again with PDF downloads beside them (``load_with_pdfs_*``):
+two people each asking every half second for the PDF of one of 40
+assessments in turn, which the worker prepares meanwhile (``pdf_*``: their
+requests, and the renders the worker finished). The two take turns, three
+rounds of a third of ``--seconds`` each, and each figure is the median of
+its rounds. ``load_p99_change_pct`` is how far the pages' p99 moved with the
+downloads (goal: at most 20 %). Output is
 ``name: value unit`` lines, as ``bench`` prints.
 """
 
 import os
 import secrets
 import shutil
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
 PDF_CONNECTIONS = 2
 PDF_PAUSE_MS = 500
 WORKER_NICENESS = 10
+ROUNDS = 3
 
 
 class Command(BaseCommand):
@@ -86,7 +91,12 @@ class Command(BaseCommand):
              "--access-logfile", "/dev/null", "wcc_site.wsgi"],
             cwd=settings.BASE_DIR, env=env,
         )
-        worker = None
+        # One task worker, at a lower CPU priority than gunicorn, as README
+        # advises; stopped (SIGSTOP) while the pages are measured alone.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "-v", "0"],
+            cwd=settings.BASE_DIR, env=env, preexec_fn=lambda: os.nice(WORKER_NICENESS),
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(f"{base}/healthz")
@@ -102,26 +112,31 @@ class Command(BaseCommand):
             downloads = [(f"/reports/assessments/{pk}/pdf/", admin_session) for pk in pdf_pks.split(",")]
             for path, session in targets:
                 _check(base + path, session)
+            # The two phases in turns, ROUNDS times, so that a machine getting
+            # busier or quieter meanwhile weighs on both alike.
+            alone, with_pdfs, pdf_figures = [], [], []
+            each = max(1, round(seconds / ROUNDS))
             try:
-                alone = wrk.parse(wrk.run(base, targets, seconds=seconds, connections=connections))
-                # One task worker, at a lower CPU priority than gunicorn, as README advises.
-                worker = subprocess.Popen(
-                    [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "-v", "0"],
-                    cwd=settings.BASE_DIR, env=env, preexec_fn=lambda: os.nice(WORKER_NICENESS),
-                )
-                _check(base + downloads[0][0], downloads[0][1])
-                with ThreadPoolExecutor(2) as pool:
-                    mixed = pool.submit(wrk.run, base, targets, seconds=seconds, connections=connections)
-                    pdfs = pool.submit(wrk.run, base, downloads, seconds=seconds,
-                                       connections=pdf_connections, pause_ms=PDF_PAUSE_MS)
-                    with_pdfs, pdf_figures = wrk.parse(mixed.result()), wrk.parse(pdfs.result())
+                for _ in range(ROUNDS):
+                    worker.send_signal(signal.SIGSTOP)
+                    alone.append(wrk.parse(wrk.run(base, targets, seconds=each, connections=connections)))
+                    worker.send_signal(signal.SIGCONT)
+                    with ThreadPoolExecutor(2) as pool:
+                        mixed = pool.submit(wrk.run, base, targets, seconds=each, connections=connections)
+                        pdfs = pool.submit(wrk.run, base, downloads, seconds=each,
+                                           connections=pdf_connections, pause_ms=PDF_PAUSE_MS)
+                        with_pdfs.append(wrk.parse(mixed.result()))
+                        pdf_figures.append(wrk.parse(pdfs.result()))
+                    self.stderr.write(f"Round {len(alone)}: the pages' p99 {_figure(alone[-1], 'load_p99_ms')} ms "
+                                      f"alone, {_figure(with_pdfs[-1], 'load_p99_ms')} ms with PDFs.")
             except wrk.WrkError as error:
                 raise CommandError(str(error)) from None
         finally:
+            worker.send_signal(signal.SIGCONT)
             for process in (worker, server):
-                if process is not None:
-                    process.terminate()
-                    process.wait(timeout=60)
+                process.terminate()
+                process.wait(timeout=60)
+        alone, with_pdfs, pdf_figures = _over_rounds(alone), _over_rounds(with_pdfs), _over_rounds(pdf_figures)
         figures = [
             *alone,
             *[(name.replace("load_", "load_with_pdfs_"), value, unit) for name, value, unit in with_pdfs],
@@ -180,9 +195,25 @@ def _connect(url: str, dbname: str | None = None):
                             host=config["HOST"], port=config["PORT"] or 5432)
 
 
+def _over_rounds(rounds: list[list[tuple[str, str, str]]]) -> list[tuple[str, str, str]]:
+    """Each figure's median over the rounds; errors added up."""
+    figures = []
+    for index, (name, _, unit) in enumerate(rounds[0]):
+        values = [float(figures_of_round[index][1]) for figures_of_round in rounds]
+        if name.endswith("_errors"):
+            figures.append((name, str(int(sum(values))), unit))
+        else:
+            figures.append((name, f"{statistics.median(values):.1f}", unit))
+    return figures
+
+
+def _figure(figures: list[tuple[str, str, str]], name: str) -> float:
+    return float({n: v for n, v, _ in figures}[name])
+
+
 def _change(before: list, after: list, name: str) -> float:
     """The percentage by which figure ``name`` moved from ``before`` to ``after``."""
-    old, new = (float({n: v for n, v, _ in figures}[name]) for figures in (before, after))
+    old, new = _figure(before, name), _figure(after, name)
     return (new - old) / old * 100
 
 
