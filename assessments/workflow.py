@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from competencies.models import Competency, Question
 
-from . import access, emails
+from . import access, emails, signals
 from .models import (
     CHECKLIST_ORDER,
     Answer,
@@ -312,6 +312,7 @@ def submit(*, assessment: Assessment, user, confirm_unanswered: bool = False) ->
     _move(assessment, to=Status.SUBMITTED, user=user, grant=grant)
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "scores", "updated_at"])
+    signals.moved.send(sender=Assessment, assessment=assessment)
     return []
 
 
@@ -334,6 +335,7 @@ def return_to_pct(*, assessment: Assessment, user, comment: str) -> None:
     # Its answers may change now: it is scored live until submitted again.
     assessment.scores = None
     assessment.save(update_fields=["status", "scores", "updated_at"])
+    signals.moved.send(sender=Assessment, assessment=assessment)
 
 
 @transaction.atomic
@@ -347,6 +349,7 @@ def accept(*, assessment: Assessment, user, comment: str = "") -> None:
     _move(assessment, to=Status.ACCEPTED, user=user, comment=comment)
     assessment.accepted_at = timezone.now()
     assessment.save(update_fields=["status", "accepted_at", "updated_at"])
+    signals.moved.send(sender=Assessment, assessment=assessment)
 
 
 Levels = Mapping[Competency, tuple[int, str]]  # a competency's level from the reviewer, and why

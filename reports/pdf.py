@@ -6,6 +6,7 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -13,6 +14,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from weasyprint import HTML
@@ -170,34 +172,60 @@ def reviewers_notes(assessment: Assessment) -> list[list]:
     return [reviews, challenges]
 
 
-def board_report(grant: access.Grant) -> bytes:
-    """The PDF, from the cache when nothing it shows has changed.
+@dataclass(frozen=True)
+class Edition:
+    """The report one person gets of an assessment as it is now.
 
     Who is asking matters only for the reviewers' levels, which the PCT sees
     once the SHA has returned or accepted the assessment. So while there are
     levels the PCT may not see yet, a report is kept for each of the two
     audiences; otherwise one report serves everyone. Only the latest is kept.
     """
+
+    grant: access.Grant
+    with_reviews: bool
+    shared: bool  # one report serves every audience
+    key: str
+
+    def stored(self) -> QuerySet[RenderedReport]:
+        """This edition's stored report, if it is fresh."""
+        return RenderedReport.objects.filter(
+            assessment=self.grant.assessment, with_reviews=self.with_reviews, key=self.key)
+
+
+def edition_for(grant: access.Grant) -> Edition:
     assessment = grant.assessment
     reviews = reviewers_notes(assessment)
     with_reviews = any(reviews) and grant.sees_reviews
-    key = content_key(grant, reviews=reviews if with_reviews else None)
-    mine = RenderedReport.objects.filter(assessment=assessment, with_reviews=with_reviews)
-    cached = mine.filter(key=key).values_list("pdf", flat=True).first()
-    if cached is not None:
-        return bytes(cached)
-    pdf = render_pdf(grant, with_reviews=with_reviews)
-    two_audiences = any(reviews) and not assessment.state.reviews_shown_to_pct
+    return Edition(
+        grant=grant, with_reviews=with_reviews,
+        shared=not any(reviews) or assessment.state.reviews_shown_to_pct,
+        key=content_key(grant, reviews=reviews if with_reviews else None),
+    )
+
+
+def stored_pdf(edition: Edition) -> bytes | None:
+    """The PDF from the cache, if nothing it shows has changed."""
+    pdf = edition.stored().values_list("pdf", flat=True).first()
+    return None if pdf is None else bytes(pdf)
+
+
+def render_and_store(edition: Edition) -> bytes:
+    """Render the PDF and keep it as the latest of its audience. Slow (one to
+    two seconds): done by a task worker, not in a web request."""
+    assessment = edition.grant.assessment
+    pdf = render_pdf(edition.grant, with_reviews=edition.with_reviews)
     try:
         with transaction.atomic():
             RenderedReport.objects.update_or_create(
-                assessment=assessment, with_reviews=with_reviews, defaults={"key": key, "pdf": pdf}
+                assessment=assessment, with_reviews=edition.with_reviews,
+                defaults={"key": edition.key, "pdf": pdf},
             )
-            if not two_audiences:
+            if edition.shared:
                 RenderedReport.objects.filter(assessment=assessment).exclude(
-                    with_reviews=with_reviews).delete()
+                    with_reviews=edition.with_reviews).delete()
     except IntegrityError:
-        pass  # another request stored the same report at the same moment
+        pass  # another worker stored the same report at the same moment
     return pdf
 
 

@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("assessments/<id:pk>/", views.assessment_report, name="assessment"),
     path("assessments/<id:pk>/pdf/", views.assessment_pdf, name="pdf"),
+    path("assessments/<id:pk>/pdf/progress/", views.pdf_progress, name="pdf_progress"),
+    path("assessments/<id:pk>/pdf/retry/", views.retry_pdf, name="retry_pdf"),
 ]

@@ -151,9 +151,26 @@ def run_tasks() -> None:
     connections between tasks, which would close the test's transaction."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
 
     worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="tests", excluded_queue_names=[])
-    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
-        result.claim(worker.worker_id)
+    while True:
+        with exclusive_transaction(DBTaskResult.objects.db):
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return
+            result.claim(worker.worker_id)
         worker.run_task(result)
+
+
+def download_pdf(client, assessment):
+    """The PDF as a person downloads it: ask, let the workers render it, ask again."""
+    from django.urls import reverse
+
+    url = reverse("reports:pdf", args=[assessment.pk])
+    response = client.get(url)
+    if response["Content-Type"] == "application/pdf":
+        return response
+    run_tasks()
+    return client.get(url)

@@ -15,8 +15,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Answer, Assessment, Challenge, Cycle, Organisation
+from reports.tasks import render_report
 from tests.factories import (
     CycleFactory,
     PctFactory,
@@ -65,6 +67,9 @@ NOT_GET = NOT_POST
 # The answering page's JSON: a signed-out person is told so (401), not sent to the login page.
 AUTOSAVE = {state: (401, *statuses[1:]) for state, statuses in answering(200).items()}
 COLLEAGUES = {state: (401, *statuses[1:]) for state, statuses in SEEN.items()}
+# Sent on (302) by whoever sees the assessment.
+SEEN_THEN_SENT_ON = {state: tuple(302 if status == 200 else status for status in statuses)
+                     for state, statuses in SEEN.items()}
 
 
 def answer_data(number: int = 1) -> dict:
@@ -118,6 +123,9 @@ RULES = {
     "assessments:activity": (SEEN, NOT_POST, {}),
     "reports:assessment": (SEEN, NOT_POST, {}),
     "reports:pdf": (SEEN, NOT_POST, {}),
+    # Without htmx, the progress of a render is the PDF's own page.
+    "reports:pdf_progress": (SEEN_THEN_SENT_ON, NOT_POST, {}),
+    "reports:retry_pdf": (NOT_GET, SEEN_THEN_SENT_ON, {}),
     "compare:matrix": (EVERYONE, NOT_THIS_METHOD, {}),
     "compare:trends": (NAMED, NOT_THIS_METHOD, {}),
     "compare:questions": (NAMED, NOT_THIS_METHOD, {}),
@@ -178,6 +186,7 @@ def world(django_db_setup, django_db_blocker):
                                      raised_by=people["reviewer"], **({"reply": "Shown.", "replied_at": timezone.now()}
                                                                       if state == "returned" else {}))
         yield {"people": {name: user.pk for name, user in people.items()}, "assessments": assessments}
+        DBTaskResult.objects.filter(task_path=render_report.module_path).delete()  # queued by the moves
         answers = Answer.objects.filter(assessment__in=assessments.values())
         answer_ids = list(answers.values_list("pk", flat=True))
         Answer.history.filter(id__in=answers.values("pk")).delete()

@@ -8,9 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from devtools.loadtest import wrk
-from devtools.loadtest.prepare import logins
+from devtools.loadtest.prepare import logins, pdf_assessments
+from devtools.management.commands import loadtest
+from reports.models import RenderedReport
 
 WRK_OUTPUT = """\
 Running 30s test @ http://127.0.0.1:40123/
@@ -37,6 +40,16 @@ def test_wrk_output_becomes_bench_style_figures():
         ("load_p99_ms", "150.2", "ms"),
         ("load_errors", "3", "requests"),
     ]
+
+
+def test_the_rounds_give_each_figures_median_and_the_errors_added_up():
+    rounds = [wrk.parse(WRK_OUTPUT.replace("99%  150.25ms", f"99%  {p99}ms").replace("responses: 3", f"responses: {n}"))
+              for p99, n in [(150, 3), (900, 0), (170, 1)]]
+
+    figures = {name: value for name, value, _ in loadtest._over_rounds(rounds)}
+
+    assert (figures["load_p99_ms"], figures["load_errors"], figures["load_rps"]) == ("170.0", "4", "260.9")
+    assert loadtest._change(loadtest._over_rounds(rounds[:1]), rounds[2], "load_p99_ms") == pytest.approx(13.33, 0.01)
 
 
 def test_socket_errors_count_as_errors_and_seconds_are_converted():
@@ -66,6 +79,11 @@ def test_the_prepared_logins_open_the_pages_it_loads(settings):
         assert client.get(path).status_code == 200, path
     logins()  # again: new sessions for the same logins
     assert get_user_model().objects.filter(username__startswith="load.").count() == 2
+
+    pdfs = pdf_assessments()
+    assert pdfs and not RenderedReport.objects.exists() and not DBTaskResult.objects.exists()
+    client.cookies["sessionid"] = admin_session
+    assert "Preparing your report…" in client.get(f"/reports/assessments/{pdfs[0]}/pdf/").text
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -99,3 +117,18 @@ def test_wrk_requests_every_target_with_its_session():
     assert Recorder.seen == {("/answers/", "sessionid=board-session"), ("/compare/", "sessionid=admin-session")}
     figures = {name: value for name, value, _ in wrk.parse(output)}
     assert figures["load_errors"] == "0" and float(figures["load_rps"]) > 0
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (bin/install --dev installs it)")
+def test_wrk_pauses_between_requests_when_told():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        output = wrk.run(f"http://127.0.0.1:{server.server_port}", [("/pdf/", "admin-session")],
+                         seconds=2, connections=2, pause_ms=500)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    # Two connections, each asking every half second: about 4 a second, not hundreds.
+    assert 1 <= float({n: v for n, v, _ in wrk.parse(output)}["load_rps"]) <= 6

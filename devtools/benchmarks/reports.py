@@ -1,8 +1,11 @@
 """Figures of the reports app for ``manage.py bench``: the report page, the PDF board report, the comparison.
 
-Goals: ``pdf_first_s`` at most 1.5 s on a developer machine (2 cores);
-``pdf_cached_ratio`` at most 0.05 (a repeat download costs a twentieth of a
-render); ``pdf_peak_mb`` at most 300 MB; ``calibration_ratio`` at most 4 (the
+Goals: ``pdf_first_s`` at most 1.5 s on a developer machine (2 cores): a
+render, measured as a task worker does it, outside any request;
+``pdf_cached_ratio`` at most 0.05 (a download of the stored report, over the
+test client, costs a twentieth of a render); ``pdf_waiting_page_s``, the page
+that waits for a report not yet stored, costs about what a cached download
+does (no render in the request); ``pdf_peak_mb`` at most 300 MB; ``calibration_ratio`` at most 4 (the
 national calibration page, 10 SHAs and 152 PCTs, to the site's bare logged-in
 page measured in turns with it, as the admin).
 """
@@ -14,9 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from assessments import access
 from devtools.bench import BenchContext
 from reports.models import RenderedReport
+from reports.pdf import edition_for, render_and_store
+from reports.tasks import render_report
 
 # Uncached renders measured for pdf_first_s (the median is reported).
 RENDERS = 5
@@ -28,25 +35,28 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     assessment = context.assessment
     page = reverse("reports:assessment", args=[assessment.pk])
     pdf = reverse("reports:pdf", args=[assessment.pk])
+    grant = access.grant_for(context.board_member, assessment.pk)
     timings: dict[str, float] = {}
 
-    def get(url):
+    def get(url, content_type="text/html; charset=utf-8"):
         response = client.get(url, secure=True)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+        if (response.status_code, response["Content-Type"]) != (200, content_type):
+            raise RuntimeError(f"GET {url} answered {response.status_code} {response['Content-Type']}, "
+                               f"not 200 {content_type}")
         return response
 
-    def uncached_download():
+    def render():
+        """What a task worker does for a download not yet stored: the key, the render, the store."""
         RenderedReport.objects.filter(assessment=assessment).delete()
-        return get(pdf)
+        return render_and_store(edition_for(grant))
 
     def pdf_first_s():
-        uncached_download()  # warm up: templates, fonts, stylesheet parsed once
+        render()  # warm up: templates, fonts, stylesheet parsed once
         renders = []
         for _ in range(RENDERS):
             RenderedReport.objects.filter(assessment=assessment).delete()
             start = time.perf_counter()
-            get(pdf)
+            render_and_store(edition_for(grant))
             renders.append(time.perf_counter() - start)
         timings["first"] = statistics.median(renders)
         return timings["first"]
@@ -54,15 +64,24 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     def pdf_cached_ratio():
         if "first" not in timings:
             pdf_first_s()
-        get(pdf)  # stored in the cache
-        cached = context.median_time(lambda: get(pdf))
+        render()
+        cached = context.median_time(lambda: get(pdf, "application/pdf"))
         if RenderedReport.objects.filter(assessment=assessment).count() != 1:
             raise RuntimeError("the repeat downloads did not come from one cached report")
         return cached / timings["first"]
 
+    def pdf_waiting_page_s():
+        """A download before the report is stored: the page that waits for
+        it, with its render queued (by the first request; not by the others)."""
+        RenderedReport.objects.filter(assessment=assessment).delete()
+        try:
+            return context.median_time(lambda: get(pdf))
+        finally:
+            DBTaskResult.objects.filter(task_path=render_report.module_path).delete()
+
     def pdf_peak_mb():
         """The process's peak resident memory while it renders the PDF: what a
-        worker needs to serve a download.
+        task worker needs.
 
         WeasyPrint's memory is mostly in C libraries (Pango, HarfBuzz, the
         PDF being built) that tracemalloc cannot see, so this reads the
@@ -74,7 +93,7 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         """
         reset = Path("/proc/self/clear_refs")
         reset.write_text("5")
-        uncached_download()
+        render()
         return _status_kb("VmHWM") / 1024
 
     def pdf_python_peak_mb():
@@ -82,7 +101,7 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         was allocated before (tracemalloc; rendering runs slower under it)."""
         tracemalloc.start()
         try:
-            uncached_download()
+            render()
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -94,6 +113,7 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     yield "pdf_first_s", pdf_first_s, "s"
     # Goal: at most 0.05.
     yield "pdf_cached_ratio", pdf_cached_ratio, ""
+    yield "pdf_waiting_page_s", pdf_waiting_page_s, "s"
     # Goal: at most 300 MB.
     yield "pdf_peak_mb", pdf_peak_mb, "MB"
     yield "pdf_python_peak_mb", pdf_python_peak_mb, "MB"

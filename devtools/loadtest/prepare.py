@@ -8,17 +8,30 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, Membership
+from reports.models import RenderedReport
 
 
-def prepare() -> tuple[int, str, str]:
+def prepare() -> tuple[int, str, str, str]:
     """Migrate, load the framework, seed the demo set and England's scale (the
-    first time: the seed is idempotent), and return what ``logins`` returns."""
+    first time: the seed is idempotent), and return what ``logins`` returns
+    and the assessments whose PDFs the load test downloads (``pdf_assessments``)."""
     call_command("migrate", verbosity=0)
     call_command("load_framework", verbosity=0)
     call_command("seed_demo", "--national", "--force", verbosity=0)
-    return logins()
+    return (*logins(), ",".join(str(pk) for pk in pdf_assessments()))
+
+
+def pdf_assessments(count: int = 40) -> list[int]:
+    """Submitted and accepted assessments, with no report stored and no
+    render queued, so that every run renders afresh (the seed queues renders
+    for the assessments it moves: no worker has run them)."""
+    RenderedReport.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    assessments = Assessment.objects.filter(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED])
+    return list(assessments.order_by("pk").values_list("pk", flat=True)[:count])
 
 
 def logins() -> tuple[int, str, str]:

@@ -11,9 +11,10 @@ class WrkError(Exception):
     """wrk failed, or printed what it does not usually print."""
 
 
-def run(base: str, targets: list[tuple[str, str]], *, seconds: int, connections: int) -> str:
-    """wrk's report on requesting ``targets``, (path, session key) pairs, in turn."""
-    pairs = [argument for target in targets for argument in target]
+def run(base: str, targets: list[tuple[str, str]], *, seconds: int, connections: int, pause_ms: int = 0) -> str:
+    """wrk's report on requesting ``targets``, (path, session key) pairs, in
+    turn; each connection waits ``pause_ms`` between its requests."""
+    pairs = [f"pause={pause_ms}"] + [argument for target in targets for argument in target]
     result = subprocess.run(
         ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
          "--timeout", "10s", "-s", str(SCRIPT), base + "/", "--", *pairs],

@@ -16,7 +16,7 @@ from assessments import workflow
 from assessments.models import Assessment, Cycle
 from competencies.models import Question
 from tests.browser.conftest import check_accessibility, log_in
-from tests.conftest import PASSWORD, fill, make_person
+from tests.conftest import PASSWORD, fill, make_person, run_tasks
 from tests.factories import accept
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -302,6 +302,7 @@ def test_admin_rewords_a_question_without_changing_answered_assessments(page, pe
     fill(accepted)
     assert workflow.submit(assessment=accepted, user=people["board"]) == []
     accept(accepted, people["reviewer"])
+    run_tasks()  # a worker renders the reports the acceptance queued
     original = Question.objects.get(number=1).text
 
     log_in(page, "ada", PASSWORD)

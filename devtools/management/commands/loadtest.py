@@ -7,22 +7,34 @@ Not part of CI: it takes about a minute and wants the machine to itself.
 It uses its own database (``--database-url``, default ``wcc_load`` on the
 local PostgreSQL server), prepares it in a child process with
 ``devtools/loadtest/prepare.py`` (``seed_demo --national``, once: the seed is
-idempotent), starts gunicorn with two workers on a free loopback port, and
-drives the answering page, a report page and the national comparison from
-loopback with wrk and ``devtools/loadtest/targets.lua``. Output is ``name: value unit``
-lines, as ``bench`` prints.
+idempotent; every run empties the stored PDFs and the task queue), starts
+gunicorn with two workers on a free loopback port and one task worker
+(``db_worker``, niced), and drives the answering page, a report page and the
+national comparison from loopback with wrk and
+``devtools/loadtest/targets.lua``: alone (``load_*``, the worker stopped),
+and for as long again with PDF downloads beside them (``load_with_pdfs_*``):
+two people each asking every half second for the PDF of one of 40
+assessments in turn, which the worker prepares meanwhile (``pdf_*``: their
+requests, and the renders the worker finished). The two take turns, three
+rounds of a third of ``--seconds`` each, and each figure is the median of
+its rounds. ``load_p99_change_pct`` is how far the pages' p99 moved with the
+downloads (goal: at most 20 %). Output is
+``name: value unit`` lines, as ``bench`` prints.
 """
 
 import os
 import secrets
 import shutil
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -30,6 +42,10 @@ from django.core.management.base import BaseCommand, CommandError
 from devtools.loadtest import wrk
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
+PDF_CONNECTIONS = 2
+PDF_PAUSE_MS = 500
+WORKER_NICENESS = 10
+ROUNDS = 3
 
 
 class Command(BaseCommand):
@@ -39,13 +55,15 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=30)
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--pdf-connections", type=int, default=PDF_CONNECTIONS,
+                            help="People downloading PDFs at once, each asking every half second.")
         parser.add_argument(
             "--database-url",
             default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL),
             help="A PostgreSQL database this command may fill (default: %(default)s).",
         )
 
-    def handle(self, *args, seconds, connections, workers, database_url, **options):
+    def handle(self, *args, seconds, connections, workers, pdf_connections, database_url, **options):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk")
         if not database_url.startswith(("postgres://", "postgresql://")):
@@ -63,7 +81,7 @@ class Command(BaseCommand):
         }
         self.stderr.write("Preparing the load database (first run seeds national data)…")
         prepared = self._run([sys.executable, "-m", "devtools.loadtest"], env)
-        assessment_pk, board_session, admin_session = prepared.split()
+        assessment_pk, board_session, admin_session, pdf_pks = prepared.split()
         self._run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
 
         port = _free_port()
@@ -72,6 +90,12 @@ class Command(BaseCommand):
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--access-logfile", "/dev/null", "wcc_site.wsgi"],
             cwd=settings.BASE_DIR, env=env,
+        )
+        # One task worker, at a lower CPU priority than gunicorn, as README
+        # advises; stopped (SIGSTOP) while the pages are measured alone.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "-v", "0"],
+            cwd=settings.BASE_DIR, env=env, preexec_fn=lambda: os.nice(WORKER_NICENESS),
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -83,33 +107,69 @@ class Command(BaseCommand):
                 (f"/reports/assessments/{assessment_pk}/", board_session),
                 ("/compare/", admin_session),
             ]
+            # The admin downloading the reports of many assessments: each asked
+            # for first while it is being prepared, then downloaded once rendered.
+            downloads = [(f"/reports/assessments/{pk}/pdf/", admin_session) for pk in pdf_pks.split(",")]
             for path, session in targets:
                 _check(base + path, session)
+            # The two phases in turns, ROUNDS times, so that a machine getting
+            # busier or quieter meanwhile weighs on both alike.
+            alone, with_pdfs, pdf_figures = [], [], []
+            each = max(1, round(seconds / ROUNDS))
             try:
-                figures = wrk.parse(wrk.run(base, targets, seconds=seconds, connections=connections))
+                for _ in range(ROUNDS):
+                    worker.send_signal(signal.SIGSTOP)
+                    alone.append(wrk.parse(wrk.run(base, targets, seconds=each, connections=connections)))
+                    worker.send_signal(signal.SIGCONT)
+                    with ThreadPoolExecutor(2) as pool:
+                        mixed = pool.submit(wrk.run, base, targets, seconds=each, connections=connections)
+                        pdfs = pool.submit(wrk.run, base, downloads, seconds=each,
+                                           connections=pdf_connections, pause_ms=PDF_PAUSE_MS)
+                        with_pdfs.append(wrk.parse(mixed.result()))
+                        pdf_figures.append(wrk.parse(pdfs.result()))
+                    self.stderr.write(f"Round {len(alone)}: the pages' p99 {_figure(alone[-1], 'load_p99_ms')} ms "
+                                      f"alone, {_figure(with_pdfs[-1], 'load_p99_ms')} ms with PDFs.")
             except wrk.WrkError as error:
                 raise CommandError(str(error)) from None
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            worker.send_signal(signal.SIGCONT)
+            for process in (worker, server):
+                process.terminate()
+                process.wait(timeout=60)
+        alone, with_pdfs, pdf_figures = _over_rounds(alone), _over_rounds(with_pdfs), _over_rounds(pdf_figures)
+        figures = [
+            *alone,
+            *[(name.replace("load_", "load_with_pdfs_"), value, unit) for name, value, unit in with_pdfs],
+            ("load_p99_change_pct", f"{_change(alone, with_pdfs, 'load_p99_ms'):.1f}", "%"),
+            *[(name.replace("load_", "pdf_"), value, unit) for name, value, unit in pdf_figures],
+            *self._renders(database_url),
+        ]
         for name, value, unit in figures:
             self.stdout.write(f"{name}: {value} {unit}".rstrip())
 
-    def _create_database(self, url: str) -> None:
-        import dj_database_url
-        import psycopg2
+    def _renders(self, url: str) -> list[tuple[str, str, str]]:
+        """How many renders the worker finished, and how many failed."""
+        from django_tasks_db.models import DBTaskResult
         from psycopg2 import sql
 
-        config = dj_database_url.parse(url)
-        connection = psycopg2.connect(
-            dbname="postgres", user=config["USER"], password=config["PASSWORD"],
-            host=config["HOST"], port=config["PORT"] or 5432,
-        )
+        with _connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute(sql.SQL("SELECT status, count(*) FROM {} GROUP BY status").format(
+                sql.Identifier(DBTaskResult._meta.db_table)))
+            counts = dict(cursor.fetchall())
+        connection.close()
+        return [("pdf_renders", str(counts.get("SUCCESSFUL", 0)), "renders"),
+                ("pdf_render_failures", str(counts.get("FAILED", 0)), "renders")]
+
+    def _create_database(self, url: str) -> None:
+        from psycopg2 import sql
+
+        name = _connect_settings(url)["NAME"]
+        connection = _connect(url, dbname="postgres")
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         connection.close()
 
     def _run(self, command: list[str], env: dict) -> str:
@@ -119,6 +179,42 @@ class Command(BaseCommand):
         if result.returncode:
             raise CommandError(f"{' '.join(command[:3])} failed:\n{result.stderr}")
         return result.stdout
+
+
+def _connect_settings(url: str) -> dict:
+    import dj_database_url
+
+    return dj_database_url.parse(url)
+
+
+def _connect(url: str, dbname: str | None = None):
+    import psycopg2
+
+    config = _connect_settings(url)
+    return psycopg2.connect(dbname=dbname or config["NAME"], user=config["USER"], password=config["PASSWORD"],
+                            host=config["HOST"], port=config["PORT"] or 5432)
+
+
+def _over_rounds(rounds: list[list[tuple[str, str, str]]]) -> list[tuple[str, str, str]]:
+    """Each figure's median over the rounds; errors added up."""
+    figures = []
+    for index, (name, _, unit) in enumerate(rounds[0]):
+        values = [float(figures_of_round[index][1]) for figures_of_round in rounds]
+        if name.endswith("_errors"):
+            figures.append((name, str(int(sum(values))), unit))
+        else:
+            figures.append((name, f"{statistics.median(values):.1f}", unit))
+    return figures
+
+
+def _figure(figures: list[tuple[str, str, str]], name: str) -> float:
+    return float({n: v for n, v, _ in figures}[name])
+
+
+def _change(before: list, after: list, name: str) -> float:
+    """The percentage by which figure ``name`` moved from ``before`` to ``after``."""
+    old, new = _figure(before, name), _figure(after, name)
+    return (new - old) / old * 100
 
 
 def _free_port() -> int:
