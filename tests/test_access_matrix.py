@@ -65,6 +65,9 @@ NOT_GET = NOT_POST
 # The answering page's JSON: a signed-out person is told so (401), not sent to the login page.
 AUTOSAVE = {state: (401, *statuses[1:]) for state, statuses in answering(200).items()}
 COLLEAGUES = {state: (401, *statuses[1:]) for state, statuses in SEEN.items()}
+# The board paper: the PCT's board and admins write it in every status; the SHA's reviewers only read it.
+BOARD_PAPER = {"draft": (LOGIN, 302, 404, 404, 404, 302),
+               **dict.fromkeys(STATES[1:], (LOGIN, 302, 404, 403, 404, 302))}
 
 
 def answer_data(number: int = 1) -> dict:
@@ -114,6 +117,7 @@ RULES = {
     "assessments:activity": (SEEN, NOT_POST, {}),
     "reports:assessment": (SEEN, NOT_POST, {}),
     "reports:pdf": (SEEN, NOT_POST, {}),
+    "reports:board_paper": (NOT_GET, BOARD_PAPER, {"meeting": "Public board", "question_record": "on"}),
     "compare:matrix": (EVERYONE, NOT_THIS_METHOD, {}),
     "compare:trends": (NAMED, NOT_THIS_METHOD, {}),
     "compare:questions": (NAMED, NOT_THIS_METHOD, {}),
