@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import workflow
@@ -311,3 +312,32 @@ def test_a_cached_download_runs_a_constant_number_of_queries(
     with django_assert_num_queries(19):
         client.get(url(reported))
     assert cached.status_code == 200
+
+
+def test_overdue_is_judged_on_the_day_a_submitted_assessment_was_submitted(client, board_member, submitted):
+    """Not today: a 2009 plan read in a later year is shown as it stood then."""
+    from datetime import UTC, date, datetime
+
+    from assessments.models import Assessment
+
+    Assessment.objects.filter(pk=submitted.pk).update(submitted_at=datetime(2009, 3, 1, 12, tzinfo=UTC))
+    submitted.answers.filter(question__number=3).update(due_date=date(2009, 2, 1))  # the rest: 31 March 2009
+    client.force_login(board_member)
+
+    _, text = read(client.get(url(submitted)).content)
+
+    assert "Position as at 1 March 2009, the day it was submitted" in text
+    assert "37 in the plan, 1 overdue on 1 March 2009" in text
+    assert text.count("(overdue)") == 1  # question 3, in the record of every answer
+    assert "Director of Commissioning 1 36" in text  # by owner: 1 overdue, 36 due within 30 days
+
+
+def test_a_drafts_actions_are_overdue_as_of_today(client, board_member, draft):
+    fill(draft)
+    client.force_login(board_member)
+
+    _, text = read(client.get(url(draft)).content)
+
+    today = timezone.localdate()
+    assert f"Position as at {today:%-d %B %Y}" in text
+    assert f"37 in the plan, 37 overdue on {today:%-d %B %Y}" in text
