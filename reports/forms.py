@@ -109,6 +109,7 @@ class BoardPaperForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_action = action
         self.helper.form_id = "board-paper"
+        self.helper.form_show_errors = False  # the page's error summary, at its top, lists them
         self.helper.layout = Layout(
             "meeting", "meeting_date", "reference", "lead_director", "recommendation",
             Fieldset("Annexes to include", *BoardPaper.ANNEXES),
