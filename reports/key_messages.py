@@ -107,16 +107,18 @@ def actions_by_owner(actions: Iterable[Answer], *, as_at: datetime.date) -> list
 
 def peer_position(peers: Peers) -> PeerPosition | None:
     """None below the minimum of PCTs that keeps each PCT's score unknown."""
-    rows = [r for r in peers.rows if r.own is not None and r.england is not None and r.percentile is not None]
-    if not peers.shown or not rows:
+    # (own score, England's spread, percentile) of each competency with all three.
+    compared = [(r.own, r.england, r.percentile) for r in peers.rows
+                if r.own is not None and r.england is not None and r.percentile is not None]
+    if not peers.shown or not compared:
         return None
     return PeerPosition(
         pcts=peers.england_count,
-        above_median=sum(1 for r in rows if r.england and r.own > r.england.median),
-        top_quartile=sum(1 for r in rows if r.england and r.own > r.england.upper),
-        bottom_quartile=sum(1 for r in rows if r.england and r.own < r.england.lower),
-        compared=len(rows),
-        median_percentile=round(statistics.median(r.percentile or 0 for r in rows)),
+        above_median=sum(1 for own, england, _ in compared if own > england.median),
+        top_quartile=sum(1 for own, england, _ in compared if own > england.upper),
+        bottom_quartile=sum(1 for own, england, _ in compared if own < england.lower),
+        compared=len(compared),
+        median_percentile=round(statistics.median(percentile for _, _, percentile in compared)),
     )
 
 
