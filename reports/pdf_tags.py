@@ -48,13 +48,11 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, page_tags)
             first = None
         if first is None:
             yield element
-            if tag == "Table":
-                _relink_headers(pdf, state)
-            continue
-        _move_children(pdf, element, into=first)
-        if tag == "TH":
-            # A header repeated on a later page: its cells point to this part's id.
-            state["header_parts"].append((element, first))
+        else:
+            _move_children(pdf, element, into=first)
+            if tag == "TH":
+                # A header repeated on a later page: its cells point to this part's id.
+                state["header_parts"].append((element, first))
         if tag == "Table":
             _relink_headers(pdf, state)
 
