@@ -161,3 +161,23 @@ def comparison_scope(user, sha_code: str | None = None) -> tuple[QuerySet[Organi
     if sha_code and not Organisation.objects.filter(pk=sha_id or 0, code=sha_code).exists():
         raise Http404("No such SHA.")
     return pcts.filter(sha_id=sha_id), membership.role == Membership.Role.REVIEWER
+
+
+def reviews_for(user, sha: Organisation) -> bool:
+    """Whether the person is one of the SHA's reviewers."""
+    membership = membership_of(user)
+    return (membership is not None and membership.role == Membership.Role.REVIEWER
+            and membership.organisation_id == sha.pk)
+
+
+def sha_to_review(user, pk: int) -> Organisation:
+    """The SHA, for one of its reviewers to change what its reviewers decide
+    (their review deadline): 404 for anyone with nothing to do with it, 403
+    for those who may only see it (its PCTs' board members, admins)."""
+    membership = membership_of(user)
+    if membership is not None and membership.organisation_id == pk and reviews_for(user, membership.organisation):
+        return membership.organisation
+    sha = Organisation.objects.filter(kind=Organisation.Kind.SHA, pk=pk).first()
+    if sha is None or not (user.is_staff or (membership is not None and membership.organisation.sha_id == sha.pk)):
+        raise Http404("No such SHA.")
+    raise PermissionDenied("Only the SHA's reviewers set its review deadline.")

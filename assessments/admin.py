@@ -16,6 +16,9 @@ from .models import (
     LevelBand,
     Membership,
     Organisation,
+    ReviewDeadline,
+    SentReminder,
+    SubmissionDeadline,
     Transition,
 )
 
@@ -99,9 +102,64 @@ class PersonAdmin(UserAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """The reminders queued, kept so that none goes twice: a record, not edited.
+    Deleting one lets the next ``send_reminders`` of its day send it again."""
+
+    list_display = ["queued_at", "person", "kind", "pct", "assessment", "days_before", "week"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "pct", "assessment__pct", "assessment__cycle"]
+    search_fields = ["person__username", "person__email", "pct__name"]
+    date_hierarchy = "queued_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "start_year"]
+
+
+class DeadlineAdmin(SimpleHistoryAdmin):
+    """A deadline: who last set it is kept, and every change in the history."""
+
+    list_display = ["cycle", "sha_or_every", "due", "set_by", "updated_at"]
+    list_filter = ["cycle", "sha"]
+    list_select_related = ["cycle", "sha", "set_by"]
+    description = ""
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": ["cycle", "sha", "due"], "description": self.description})]
+
+    @admin.display(description="SHA", ordering="sha__name")
+    def sha_or_every(self, deadline) -> str:
+        return str(deadline.sha or "Every SHA")
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SubmissionDeadline)
+class SubmissionDeadlineAdmin(DeadlineAdmin):
+    description = (
+        "The day by which the cycle's assessments are to be submitted to the SHA. Leave the SHA empty to set "
+        "it for every SHA; add another with an SHA chosen to give that SHA's PCTs a deadline of their own. "
+        "An assessment first submitted after its deadline is marked late."
+    )
+
+
+@admin.register(ReviewDeadline)
+class ReviewDeadlineAdmin(DeadlineAdmin):
+    description = (
+        "The day by which the SHA's reviewers mean to have reviewed the cycle's submitted assessments. "
+        "Reviewers set their own SHA's on the site, from the review queue; correct one here if needed."
+    )
 
 
 class TransitionInline(admin.TabularInline):

@@ -109,11 +109,26 @@ class Task:
         return TaskStatus.NOT_STARTED
 
 
+def answered(through: str = "") -> models.Q:
+    """``Task.add``'s rule for an answered question, for counting in SQL;
+    ``through``, the relation to the answers ("answers__")."""
+    return ~models.Q(**{f"{through}value": ""}) & models.Q(**{f"{through}carried_over": False})
+
+
 def tally(answers: Iterable[AnswerState]) -> Task:
     task = Task()
     for answer in answers:
         task.add(answer)
     return task
+
+
+def tasks_by_competency(answers: models.QuerySet[Answer]) -> dict[int, Task]:
+    """Each competency's task, by the id of the competency its answers count in: one query."""
+    tasks: dict[int, Task] = {}
+    for row in answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS):
+        state = AnswerState(**row)
+        tasks.setdefault(state.competency_answered_id, Task()).add(state)
+    return tasks
 
 
 def tally_tasks(tasks: Iterable[Task]) -> Task:

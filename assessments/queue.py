@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from . import access
+from . import access, deadlines
 from .models import Assessment, Cycle, Transition
 
 Status = Assessment.Status
@@ -32,6 +32,7 @@ class QueueRow:
     # Whole days since it was (last) submitted, while it awaits review.
     days_waiting: int | None
     returned_at: datetime.datetime | None
+    standing: deadlines.Standing
 
     @property
     def assessment(self) -> Assessment:
@@ -69,8 +70,8 @@ def review_queue(user, *, cycle: Cycle | None = None, status: str = "",
     """The person's review queue, of one cycle and one status if given.
 
     Queries: the counts per status, the assessments with their PCT, SHA and
-    cycle (each with the time it was last returned): two, however many
-    assessments there are.
+    cycle (each with the time it was last returned and its deadlines): two,
+    however many assessments there are.
     """
     today = today or timezone.localdate()
     queued = _queued(user, cycle)
@@ -79,7 +80,7 @@ def review_queue(user, *, cycle: Cycle | None = None, status: str = "",
                 output_field=IntegerField())
     last_returned = Transition.objects.filter(assessment=OuterRef("pk"), to_status=Status.RETURNED).order_by("-at")
     rows = (
-        (queued.filter(status=status) if status else queued)
+        deadlines.with_deadlines(queued.filter(status=status) if status else queued)
         .select_related("pct__sha", "cycle")
         .annotate(rank=rank, returned_at=Subquery(last_returned.values("at")[:1]))
         .order_by("rank", Case(When(status=Status.SUBMITTED, then=F("submitted_at"))).asc(),
@@ -87,6 +88,7 @@ def review_queue(user, *, cycle: Cycle | None = None, status: str = "",
                   "pct__name", "-cycle__start_year", "focus")
     )
     return Queue(
-        rows=[QueueRow(access.decide(user, a), days_waiting(a, today=today), a.returned_at) for a in rows],
+        rows=[QueueRow(access.decide(user, a), days_waiting(a, today=today), a.returned_at,
+                       deadlines.standing(a, today=today)) for a in rows],
         counts=[StatusCount(s, label, counted.get(s, 0)) for s, label in QUEUE_STATUSES.items()],
     )

@@ -9,7 +9,8 @@ from django import forms
 
 from competencies.models import Competency
 
-from .models import ACTION_MAX_LENGTH, CompetencyReview, Cycle
+from .fields import DateField
+from .models import ACTION_MAX_LENGTH, DUE_DATE_VALIDATORS, CompetencyReview, Cycle, check_deadline
 from .queue import QUEUE_STATUSES
 from .reviews import level_choices
 from .scoring import Band
@@ -203,3 +204,24 @@ class ReplyForm(forms.Form):
         reply.error_messages = {"required": f"Write your reply to the challenge to question {number}.",
                                 "max_length": f"Your reply must be {ACTION_MAX_LENGTH:,} characters or fewer."}
         self.helper = inside_the_page()
+
+
+class ReviewDeadlineForm(forms.Form):
+    """The day by which an SHA's reviewers mean to have reviewed a cycle's assessments."""
+
+    due = DateField(label="Review deadline", required=False, validators=DUE_DATE_VALIDATORS,
+                    help_text="For example, 30 6 2010. Leave it empty for no review deadline.")
+
+    def __init__(self, *args, cycle: Cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.helper = FormHelper()
+        self.helper.form_id = "review-deadline"
+        self.helper.form_show_errors = False  # the page's summary is at its top
+        self.helper.add_input(Submit("", "Save the review deadline"))
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if due is not None:
+            check_deadline(self.cycle, due, name="review deadline")
+        return due

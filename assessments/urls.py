@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activity, answering, autosave, evidence, mine, overview, queue, reviewing
+from .views import activity, answering, autosave, deadlines, evidence, mine, overview, queue, reviewing
 
 app_name = "assessments"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("start/", overview.start, name="start"),
     path("reviews/", queue.queue, name="review_queue"),
     path("mine/", mine.my_competencies, name="mine"),
+    path("shas/<id:sha_pk>/review-deadlines/<id:cycle_pk>/", deadlines.review_deadline, name="review_deadline"),
     path("<id:pk>/", overview.detail, name="detail"),
     path("<id:pk>/answers/", answering.tasks, name="tasks"),
     path("<id:pk>/assignments/", answering.assign, name="assign"),

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from competencies.models import Competency, Question
 
-from . import access
+from . import access, emails
 from .models import (
     CHECKLIST_ORDER,
     Answer,
@@ -268,7 +268,8 @@ def gaps_for_submission(assessment: Assessment) -> list[Gap]:
 def _move(assessment: Assessment, *, to: str, user, comment: str = "", grant: access.Grant | None = None
           ) -> access.Grant:
     """Take the assessment to ``to``, if that is a legal move and this person
-    makes it, and record the step in its timeline. The caller's transaction
+    makes it, record the step in its timeline and queue the emails that tell
+    people of it. The caller's transaction
     holds the row lock from here on (taken here unless the caller's ``grant``
     says it holds it already)."""
     grant = grant or lock(assessment, user)
@@ -277,9 +278,10 @@ def _move(assessment: Assessment, *, to: str, user, comment: str = "", grant: ac
         _require(grant, BOARD if to == Status.SUBMITTED else REVIEWERS)
         raise WorkflowError(REFUSED_MOVE[to].format(status=assessment.get_status_display().lower()))
     _require(grant, role)
-    Transition.objects.create(
+    transition = Transition.objects.create(
         assessment=assessment, from_status=assessment.status, to_status=to, by=user, comment=comment
     )
+    emails.queue_workflow_emails(transition)
     assessment.status = to
     return grant
 

@@ -143,3 +143,17 @@ def submitted(draft, board_member):
     fill(draft)
     assert workflow.submit(assessment=draft, user=board_member) == []
     return draft
+
+
+def run_tasks() -> None:
+    """Run every queued task here and now, then return: each claimed and run
+    by ``db_worker``'s own worker, in its loop but for the check of stale
+    connections between tasks, which would close the test's transaction."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="tests", excluded_queue_names=[])
+    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)

@@ -82,6 +82,7 @@ RULES = {
     "home": ((LOGIN, 302, 302, 302, 302, 302), NOT_THIS_METHOD, {}),
     "login": ((200,) * 6, (200,) * 6, {}),  # a POST without credentials shows the form's errors
     "logout": ((405,) * 6, (302,) * 6, {}),
+    "account": (EVERYONE, (LOGIN, 302, 302, 302, 302, 302), {}),  # reminders turned off
     "password_change": (EVERYONE, EVERYONE, {}),
     "password_change_done": (EVERYONE, NOT_THIS_METHOD, {}),
     "health": ((200,) * 6, (405,) * 6, {}),
@@ -96,6 +97,9 @@ RULES = {
     "assessments:tasks": (SEEN, NOT_POST, {}),
     "assessments:assign": (answering(200), answering(302, invalid=True), {}),
     "assessments:mine": (EVERYONE, NOT_THIS_METHOD, {}),
+    # The PCT's SHA's: its reviewers set it; its PCTs' board members and admins may not (403).
+    "assessments:review_deadline": ((LOGIN, 403, 403, 200, 404, 403), (LOGIN, 403, 403, 302, 404, 403),
+                                    {"due_day": "30", "due_month": "6", "due_year": "2009"}),
     # Without the competency's every question the form is refused; a
     # complete one is saved (see test_answering).
     "assessments:competency": (SEEN, answering(302, invalid=True), {}),
@@ -193,7 +197,8 @@ def url_for(name: str, assessment: Assessment) -> str:
     pattern = dict(patterns())[name]
     challenge = Challenge.objects.filter(answer__assessment=assessment).values_list("pk", flat=True).first()
     values = {"pk": assessment.pk, "number": 1, "fmt": "csv", "challenge_pk": challenge or 1, "table": "ratings",
-              "reference_pk": assessment.evidence_references.values_list("pk", flat=True).first()}
+              "reference_pk": assessment.evidence_references.values_list("pk", flat=True).first(),
+              "sha_pk": assessment.pct.sha_id, "cycle_pk": assessment.cycle_id}
     names = pattern.converters or pattern.regex.groupindex
     return reverse(name, kwargs={key: values[key] for key in names})
 

@@ -108,6 +108,11 @@ def test_starting_from_the_previous_assessment_carries_answers_and_open_actions(
     assert "<strong>112 carried over to confirm</strong>" in html
     html = client.get(reverse("assessments:competency", args=[new.pk, 1])).text
     assert html.count("Carried over from 2008/09") == new.answers.filter(question__competency__number=1).count()
+    # The assessment's own page counts as the task list does: carried over is not yet answered.
+    html = client.get(new.get_absolute_url()).text
+    assert "0 of 112 questions answered, 112 carried over to confirm" in html
+    in_first = new.answers.filter(question__competency__number=1).count()
+    assert f'<td class="nhsuk-table__cell nhsuk-table__cell--numeric">0 of {in_first}</td>' in html
 
 
 def test_the_start_form_says_which_assessment_each_cycle_starts_from(client, board_member, pct, draft):

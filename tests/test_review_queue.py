@@ -192,16 +192,17 @@ def test_queue_query_count_is_constant_in_the_number_of_assessments(
         client, reviewer, board_member, pct, cycle, queued, django_assert_num_queries):
     client.force_login(reviewer)
     # session, user, membership, the cycles for the filter, the counts per
-    # status, the assessments with their PCT, SHA, cycle and last return
-    with django_assert_num_queries(6):
+    # status, the assessments with their PCT, SHA, cycle, last return and
+    # deadlines, the SHA's deadlines per cycle
+    with django_assert_num_queries(7):
         client.get(URL)
     # ... and the cycle chosen, checked
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(URL, {"cycle": cycle.pk, "status": "submitted"})
     other = PctFactory(code="5ZZ", sha=pct.sha)
     board = make_person("zed.board", other, "board_member")
     for n in range(4):
         make(["submitted", "returned", "accepted", "submitted"][n], pct=other, cycle=cycle, board=board,
              reviewer=reviewer, focus=f"More {n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(rows(client.get(URL).text)) == 9

@@ -13,11 +13,14 @@ from assessments import scorecards, workflow
 from assessments.models import (
     Answer,
     Assessment,
+    Challenge,
     CompetencyReview,
     Cycle,
     EvidenceReference,
     Membership,
     Organisation,
+    ReviewDeadline,
+    SubmissionDeadline,
     Transition,
 )
 from assessments.scoring import Tallies
@@ -42,7 +45,7 @@ def seeded(settings):
 
 def counts() -> dict[str, int]:
     models = [Organisation, get_user_model(), Membership, Cycle, Assessment, Answer, Transition,
-              CompetencyReview, EvidenceReference]
+              CompetencyReview, EvidenceReference, Challenge, SubmissionDeadline, ReviewDeadline]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -57,6 +60,8 @@ def test_seeding_twice_creates_nothing_more(seeded):
     assert "Assessments: 16 created, 0 already there" in seeded
     assert "Assessments: 0 created, 16 already there" in out.getvalue()
     assert "Logins: 0 created, 12 already there" in out.getvalue()
+    assert "Deadlines: 3 created, 0 already there" in seeded
+    assert "Deadlines: 0 created, 3 already there" in out.getvalue()
 
 
 def test_every_state_in_both_cycles(seeded):
@@ -262,3 +267,37 @@ def test_each_draft_has_its_competencies_shared_out_among_its_board(seeded):
         given = Assignment.objects.filter(assessment=draft)
         assert given.count() == 11
         assert all(a.assignee.membership.organisation_id == draft.pct_id for a in given)
+
+
+def test_reviewers_challenge_answers_and_returned_boards_reply_to_some(seeded):
+    submitted = Challenge.objects.filter(answer__assessment__status="submitted")
+    returned = Challenge.objects.filter(answer__assessment__status="returned")
+    assert submitted.count() == 2 * Assessment.objects.filter(status="submitted").count()
+    assert returned.count() == 3 * Assessment.objects.filter(status="returned").count()
+    # Each returned board has replied to two of its three, so some await a reply.
+    assert returned.exclude(reply="").count() == 2 * Assessment.objects.filter(status="returned").count()
+    assert not submitted.exclude(reply="").exists()
+    # Only answers the PCT gave as Yes are challenged, by the SHA's own reviewer.
+    for challenge in Challenge.objects.select_related("answer__assessment__pct", "raised_by__membership"):
+        assert challenge.answer.value == "yes"
+        assert challenge.raised_by.membership.organisation_id == challenge.answer.assessment.pct.sha_id
+        assert challenge.note
+
+
+def test_the_current_cycles_drafts_are_due_in_a_fortnight_and_each_sha_has_a_review_deadline(seeded):
+    from django.utils import timezone
+
+    from assessments import deadlines
+
+    today = timezone.localdate()
+    drafts = deadlines.with_deadlines(Assessment.objects.filter(cycle__start_year=2009, status="draft"))
+    assert drafts.exists()
+    for draft in drafts:
+        assert deadlines.days_left(deadlines.submission_deadline(draft), today) == 14
+    reviews = ReviewDeadline.objects.filter(cycle__start_year=2009).select_related("sha", "set_by__membership")
+    assert {r.sha.code for r in reviews} == {"Q30", "Q36"}
+    for review in reviews:
+        assert deadlines.days_left(review.due, today) == 42
+        assert review.set_by.membership.organisation == review.sha  # set by its own reviewer
+    # Nothing the demo submitted is late: each was submitted the day it was seeded.
+    assert not any(deadlines.is_late(a) for a in deadlines.with_deadlines(Assessment.objects.all()))

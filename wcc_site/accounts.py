@@ -1,10 +1,18 @@
-"""Changing one's password, with the old password throttled as a login is."""
+"""A person's account page (their reminder emails), and changing one's
+password, with the old password throttled as a login is."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from assessments.models import EmailPreference
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
@@ -28,3 +36,26 @@ class ThrottledPasswordChangeView(PasswordChangeView):
 
     def get_form_kwargs(self) -> dict:
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = EmailPreference
+        fields = ["reminders"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The person's account: who they are, whether they get reminder emails,
+    and a link to change their password."""
+    preference = EmailPreference.objects.filter(user=request.user).first() or EmailPreference(user=request.user)
+    form = ReminderPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Reminder emails are on." if preference.reminders else
+                         "Reminder emails are off. Emails about submitting, returning and accepting assessments "
+                         "still go.")
+        return redirect("account")
+    return render(request, "registration/account.html", {"form": form},
+                  status=400 if form.is_bound else 200)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "competencies",
     "assessments",
     "reports",
@@ -161,6 +163,31 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     }
 }
+
+# Slow work (PDF reports, emails) runs in worker processes, never inside a
+# web request: `python manage.py db_worker` takes tasks from a queue kept in
+# the site's own database. Run as many workers as the load needs, on any
+# machine that reaches the database. A task is queued in the same
+# transaction as the change that causes it, so neither happens without the other.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email: printed on the console in development; sent through the SMTP server
+# named here in production. Emails link back to the site at SITE_URL.
+EMAIL_BACKEND = f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commissioning self-assessment <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as its users reach it, for the links in emails (a worker
+# has no request to take it from): by default the first of ALLOWED_HOSTS over HTTPS.
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
 
 CSRF_FAILURE_VIEW = "wcc_site.views.csrf_failure"
 

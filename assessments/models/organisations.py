@@ -1,6 +1,8 @@
 """The NHS organisations (SHAs and their PCTs), the people in them, and the
 assessment cycles."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -83,3 +85,8 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def starts_on(self) -> datetime.date:
+        """The first day of the financial year: 1 April."""
+        return datetime.date(self.start_year, 4, 1)

@@ -18,14 +18,9 @@ from competencies.models import Competency, Theme
 
 from .. import access, workflow
 from ..forms import AnswerForm
-from ..models import CHECKLIST_ORDER, COMPETENCY_NUMBER_ANSWERED, Answer, Assessment, Assignment
+from ..models import COMPETENCY_NUMBER_ANSWERED, Answer, Assessment, Assignment
 from ..progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Gap, Task, gaps_in, tally, tally_tasks
 from ..scorecards import themes_by_id
-
-
-def _answers(assessment: Assessment):
-    return assessment.answers.select_related("question__process", "question__competency", "updated_by").order_by(
-        *CHECKLIST_ORDER)
 
 
 @dataclass
@@ -46,10 +41,12 @@ class ThemeTasks:
 
 def task_list(assessment: Assessment) -> list[ThemeTasks]:
     """Themes in checklist order, each with its competencies as tasks."""
-    answers = [AnswerState(**row) for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS)
-               .order_by(*CHECKLIST_ORDER)]
+    answers = [AnswerState(**row) for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS)]
     competencies = Competency.objects.select_related("theme").in_bulk()
     theme_of = themes_by_id(competencies.values(), {a.theme_answered_id for a in answers})
+    # The checklist's order (``CHECKLIST_ORDER``), sorted here: cheaper than the joins it takes in SQL.
+    answers.sort(key=lambda a: (theme_of[a.theme_answered_id].position,
+                                competencies[a.competency_answered_id].number, a.number))
     assignees = dict(Assignment.objects.filter(assessment=assessment).values_list("competency_id", "assignee_id"))
     themes: list[ThemeTasks] = []
     for competency_id, group in groupby(answers, key=lambda a: a.competency_answered_id):
@@ -139,7 +136,10 @@ class CompetencyPage:
 
     @classmethod
     def load(cls, grant: access.Grant, number: int, data: QueryDict | None = None) -> "CompetencyPage":
-        answers = list(_answers(grant.assessment).annotate(number=COMPETENCY_NUMBER_ANSWERED).filter(number=number))
+        # One competency's answers: the checklist's order is the questions' order.
+        answers = list(grant.assessment.answers.select_related("question__process", "question__competency",
+                                                               "updated_by")
+                       .annotate(number=COMPETENCY_NUMBER_ANSWERED).filter(number=number).order_by("question__number"))
         if not answers:
             raise Http404("This assessment has no competency with that number.")
         ordered = list(Competency.objects.select_related("theme").order_by("theme__position", "number"))

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import access, assignments, challenges, workflow
+from .. import access, assignments, challenges, deadlines, workflow
 from ..forms import AssignForm
 from ..models import Assessment, Challenge
 from ..progress import AnswerState, tally
@@ -24,7 +25,7 @@ WITH_PREVIOUS = Assessment.objects.select_related("previous__cycle")
 @login_required
 @require_GET
 def tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_tasks(request, access.grant_for(request.user, pk, queryset=WITH_PREVIOUS))
+    return render_tasks(request, access.grant_for(request.user, pk, queryset=deadlines.with_deadlines(WITH_PREVIOUS)))
 
 
 def render_tasks(request: HttpRequest, grant: access.Grant) -> HttpResponse:
@@ -35,6 +36,7 @@ def render_tasks(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     return render(request, "assessments/tasks.html", {
         "assessment": grant.assessment, "grant": grant, "themes": themes, "overall": overall(themes),
         "to_reply": to_reply, "tasks_key": tasks_key(grant.assessment, themes, to_reply),
+        "standing": deadlines.standing(deadlines.fetch(grant.assessment), today=timezone.localdate()),
     })
 
 

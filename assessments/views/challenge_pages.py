@@ -11,8 +11,23 @@ from django.http import QueryDict
 
 from .. import access
 from ..challenges import challenges_of, threads
-from ..models import Answer, Challenge
+from ..models import COMPETENCY_ANSWERED, Answer, Challenge
 from ..review_forms import ChallengeForm, ReplyForm
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """What the worksheet shows of an answer beside its challenges: read as
+    values, since a worksheet has a hundred of them."""
+
+    pk: int
+    number: int
+    value: str
+    wording: str
+
+    @property
+    def value_display(self) -> str:
+        return Answer.Value(self.value).label if self.value else ""
 
 
 @dataclass
@@ -21,7 +36,7 @@ class Challenged:
     may challenge it (no open challenge), the form to do so, made only when
     it is drawn (an untouched competency comes from the cache)."""
 
-    answer: Answer
+    answer: AnswerLine
     challenges: list[Challenge]
     may_challenge: bool = False
     note: str = ""  # what was typed
@@ -35,7 +50,7 @@ class Challenged:
     def form(self) -> ChallengeForm | None:
         if not self.may_challenge:
             return None
-        return self.bound or ChallengeForm(number=self.answer.question.number,
+        return self.bound or ChallengeForm(number=self.answer.number,
                                            initial={"note": self.note} if self.note else None)
 
 
@@ -59,7 +74,7 @@ class CompetencyChallenges:
         if self.open:
             return ""
         return sha256(repr([
-            (row.answer.pk, row.answer.question.number, row.answer.value, row.answer.wording, row.may_challenge,
+            (row.answer, row.may_challenge,
              [(c.pk, c.note, c.raised_by_id, str(c.raised_by), c.raised_at, c.reply, c.replied_by_id,
                str(c.replied_by), c.replied_at) for c in row.challenges])
             for row in self.rows
@@ -72,16 +87,15 @@ def worksheet_challenges(grant: access.Grant, *, data: QueryDict | None = None,
     while the assessment is submitted, a form for each answer without an
     open challenge, holding what was typed (``data``) or, ``bound``, its
     errors. Queries: the answers with their questions, the challenges."""
-    answers = grant.assessment.answers.select_related("question").only(
-        "assessment", "question_text", "competency", "value", "question__number", "question__text",
-        "question__competency").order_by("question__number")
+    answers = grant.assessment.answers.order_by("question__number").values_list(
+        "pk", "question__number", "value", "question_text", "question__text", COMPETENCY_ANSWERED)
     by_answer = threads(challenges_of(grant))
     sheet: dict[int, CompetencyChallenges] = {}
-    for answer in answers:
-        here = by_answer.get(answer.pk, [])
-        number = answer.question.number
-        sheet.setdefault(answer.competency_answered_id, CompetencyChallenges()).rows.append(Challenged(
-            answer, here, may_challenge=grant.may_review and all(c.reply for c in here),
+    for pk, number, value, kept_wording, wording, competency_id in answers:
+        here = by_answer.get(pk, [])
+        sheet.setdefault(competency_id, CompetencyChallenges()).rows.append(Challenged(
+            AnswerLine(pk, number, value, kept_wording or wording), here,
+            may_challenge=grant.may_review and all(c.reply for c in here),
             note=data.get(f"x{number}-note", "") if data else "",
             bound=bound if bound is not None and bound.prefix == f"x{number}" else None))
     return sheet

@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
 
-from .. import access, workflow
+from .. import access, deadlines, workflow
 from ..forms import StartAssessmentForm
-from ..models import COMPETENCY_NUMBER_ANSWERED, Assessment, Organisation
+from ..models import Assessment, Organisation
+from ..progress import answered, tally_tasks, tasks_by_competency
 from .answer_pages import gap_errors
 
 
@@ -24,12 +26,13 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_list(request, form, pct: Organisation | None, *, status=200) -> HttpResponse:
+    today = timezone.localdate()
     assessments = list(
-        access.visible_assessments(request.user)
+        deadlines.with_deadlines(access.visible_assessments(request.user))
         .select_related("pct__sha", "cycle")
         .annotate(
             total=Count("answers"),
-            answered=Count("answers", filter=~Q(answers__value="") & Q(answers__carried_over=False)),
+            answered=Count("answers", filter=answered("answers__")),
             last_answer=Max("answers__updated_at"),
         )
     )
@@ -38,6 +41,7 @@ def _render_list(request, form, pct: Organisation | None, *, status=200) -> Http
         assessment.last_updated = max(
             t for t in (assessment.updated_at, assessment.last_answer) if t is not None
         )
+        assessment.standing = deadlines.standing(assessment, today=today)
     return render(request, "assessments/list.html", {
         "assessments": assessments, "form": form, "pct": pct,
         "has_cycles": form is not None and form.has_cycles,
@@ -71,39 +75,27 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("assessments:tasks", assessment.pk)
 
 
-def progress_of(assessment: Assessment) -> dict:
-    """Answered of total, overall and per competency number (where each
-    question was answered), in one query."""
-    rows = (
-        assessment.answers.values(number=COMPETENCY_NUMBER_ANSWERED)
-        .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(value="") & Q(carried_over=False)))
-        .order_by("number")
-    )
-    per = {r["number"]: r for r in rows}
-    return {
-        "answered": sum(r["answered"] for r in per.values()),
-        "total": sum(r["total"] for r in per.values()),
-        "per_competency": per,
-    }
-
-
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, access.grant_for(request.user, pk))
+    queryset = deadlines.with_deadlines(Assessment.objects.all())
+    return render_detail(request, access.grant_for(request.user, pk, queryset=queryset))
 
 
 def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> HttpResponse:
-    assessment = grant.assessment
-    progress = progress_of(assessment)
+    assessment = deadlines.fetch(grant.assessment)
+    # As the task list counts them.
+    tasks = tasks_by_competency(assessment.answers.all())
     competencies = list(Competency.objects.all())
     for competency in competencies:
-        competency.progress = progress["per_competency"].get(competency.number)
+        competency.progress = tasks.get(competency.pk)
+    progress = tally_tasks(tasks.values())
     timeline = list(assessment.transitions.select_related("by"))
     returned = [step for step in timeline if step.to_status == Assessment.Status.RETURNED]
     reviews = assessment.reviews.select_related("competency", "reviewer")
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "grant": grant, "progress": progress, "competencies": competencies,
+        "standing": deadlines.standing(assessment, today=timezone.localdate()),
         "reviews": list(reviews) if grant.sees_reviews else [],
         "timeline": timeline,
         "last_return": returned[-1] if returned and assessment.status == Assessment.Status.RETURNED else None,

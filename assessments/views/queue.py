@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import access
+from .. import access, deadlines
 from ..queue import review_queue
 from ..review_forms import ReviewQueueFilter
 
@@ -18,7 +18,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The review queue is for the SHAs' reviewers.")
     form = ReviewQueueFilter(request.GET)
     filters = form.filters()
+    membership = access.membership_of(request.user)
+    sha = membership.organisation if membership and access.reviews_for(request.user, membership.organisation) else None
     return render(request, "assessments/queue.html", {
         "form": form, "queue": review_queue(request.user, **filters), "filters": filters,
-        "national": request.user.is_staff,
+        "national": request.user.is_staff, "sha": sha, "deadlines": deadlines.of_sha(sha) if sha else [],
     }, status=400 if form.errors else 200)

@@ -8,20 +8,22 @@ wording and history are what the site would record.
 adds the two assessments that ``manage.py bench`` measures.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
+from django.utils import timezone
 
-from assessments import assignments, workflow
-from assessments.models import Assessment, Cycle, Organisation
+from assessments import assignments, deadlines, workflow
+from assessments.models import Assessment, Cycle, Organisation, ReviewDeadline, SubmissionDeadline
 from competencies.models import Competency
 
 from .answers import QuestionRow, add_evidence, answer_fields, require_framework, write_answers
 from .england import ensure_cycles, ensure_organisations
 from .people import board_of, ensure_people, reviewer_of
-from .reviews import ACCEPT_COMMENT, RETURN_COMMENTS, record_reviews
+from .reviews import ACCEPT_COMMENT, RETURN_COMMENTS, raise_challenges, record_reviews, reply_to_challenges
 from .tally import Tally
 
 Status = Assessment.Status
@@ -40,6 +42,11 @@ DEMO_STRENGTH: dict[str, float] = {
 }
 DEMO_SHAS = ("Q30", "Q36")
 DEMO_YEARS = (2008, 2009)
+# The current cycle's deadlines, counted from the day the demo is seeded: the
+# drafts are due in a fortnight (the first reminders go at once), and the
+# reviewers mean to be done six weeks from now.
+SUBMISSION_IN_DAYS = 14
+REVIEW_IN_DAYS = 42
 
 
 @dataclass(frozen=True)
@@ -108,11 +115,15 @@ def build_planned(
     if planned.state == Status.SUBMITTED:
         # Part-way through the review.
         record_reviews(assessment, reviewer=reviewer, competencies=4)
+        raise_challenges(assessment, reviewer=reviewer, count=2)
         return assessment
     record_reviews(assessment, reviewer=reviewer, competencies=Competency.objects.count())
     if planned.state == Status.RETURNED:
+        raise_challenges(assessment, reviewer=reviewer, count=3)
         comment = RETURN_COMMENTS[planned.year % len(RETURN_COMMENTS)]
         workflow.return_to_pct(assessment=assessment, user=reviewer, comment=comment)
+        # The board has answered some of the challenges so far.
+        reply_to_challenges(assessment, board_member=author, count=2)
     elif planned.state == Status.ACCEPTED:
         workflow.accept(assessment=assessment, user=reviewer, comment=ACCEPT_COMMENT)
     return assessment
@@ -137,9 +148,27 @@ def seed(*, log: Callable[[str], None] = print) -> Tally:
         build_planned(planned, organisations=organisations, cycles=cycles, people=people,
                       questions=questions)
         tally.add("Assessments", True)
+    ensure_deadlines(cycles[DEMO_YEARS[-1]], organisations=organisations, people=people, tally=tally)
     for line in tally.lines():
         log(line)
     return tally
+
+
+def ensure_deadlines(cycle: Cycle, *, organisations: dict[str, Organisation], people: dict[str, AbstractUser],
+                     tally: Tally) -> None:
+    """The cycle's submission deadline for every SHA, and each demo SHA's
+    review deadline set by its reviewer, unless there already."""
+    today = timezone.localdate()
+    _, created = SubmissionDeadline.objects.get_or_create(
+        cycle=cycle, sha=None, defaults={"due": today + datetime.timedelta(days=SUBMISSION_IN_DAYS)})
+    tally.add("Deadlines", created)
+    for code in DEMO_SHAS:
+        sha = organisations[code]
+        there = ReviewDeadline.objects.filter(cycle=cycle, sha=sha).exists()
+        if not there:
+            deadlines.set_review_deadline(sha=sha, cycle=cycle, user=reviewer_of(people, code),
+                                          due=today + datetime.timedelta(days=REVIEW_IN_DAYS))
+        tally.add("Deadlines", not there)
 
 
 def benchmark_assessments(*, board_member: AbstractUser, reviewer: AbstractUser) -> tuple[Assessment, Assessment]:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractUser
 
-from assessments import workflow
-from assessments.models import Assessment
+from assessments import challenges, workflow
+from assessments.models import Assessment, Challenge
 from assessments.scorecards import framework, load_bands, scorecard
 from assessments.scoring import Band, level_for
 from competencies.models import Competency
@@ -54,6 +54,18 @@ ACCEPT_COMMENT = (
 )
 
 
+# What a panel says of answers it doubts, and how a board answers it.
+CHALLENGE_NOTES = [
+    "Evidence does not show this: the board papers we saw do not mention it.",
+    "Is this in routine use? We found a draft policy but no record of it being applied.",
+    "The answer says Yes, but the action plan lists this as still to do.",
+]
+CHALLENGE_REPLIES = [
+    "Agreed: we have changed the answer to No and added an action with an owner.",
+    "It is in use: see the minutes of the September board, item 7, now added as evidence.",
+]
+
+
 def reviewer_level(own: int, rng: random.Random) -> int:
     """A reviewer's level for a competency the PCT's answers put at ``own``."""
     return min(4, max(1, own + rng.choice(OFFSETS)))
@@ -84,3 +96,22 @@ def record_reviews(assessment: Assessment, *, reviewer: AbstractUser, competenci
     with a reason, recorded by the workflow in one call."""
     workflow.record_reviews(assessment=assessment, user=reviewer, levels=review_levels(
         assessment, competencies=competencies, bands=bands, framework_competencies=framework_competencies))
+
+
+def raise_challenges(assessment: Assessment, *, reviewer: AbstractUser, count: int) -> None:
+    """The reviewer challenges ``count`` of the answers the PCT gave as Yes,
+    spread through the checklist, each with a note."""
+    numbers = list(assessment.answers.filter(value="yes").order_by("question__number")
+                   .values_list("question__number", flat=True))
+    step = max(1, len(numbers) // (count + 1))
+    for i, number in enumerate(numbers[step::step][:count]):
+        challenges.raise_challenge(assessment=assessment, number=number, user=reviewer,
+                                   note=CHALLENGE_NOTES[i % len(CHALLENGE_NOTES)])
+
+
+def reply_to_challenges(assessment: Assessment, *, board_member: AbstractUser, count: int) -> None:
+    """The board replies to the first ``count`` challenges, leaving the rest open."""
+    open_challenges = Challenge.objects.filter(answer__assessment=assessment).order_by("answer__question__number")
+    for i, pk in enumerate(open_challenges.values_list("pk", flat=True)[:count]):
+        challenges.reply_to_challenge(assessment=assessment, challenge_id=pk, user=board_member,
+                                      reply=CHALLENGE_REPLIES[i % len(CHALLENGE_REPLIES)])

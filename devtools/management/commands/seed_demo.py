@@ -10,9 +10,11 @@ site, as far as it can tell) it refuses unless given ``--force``.
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from devtools.demo.answers import FrameworkMissing, require_framework
 from devtools.demo.demo_set import seed
+from devtools.demo.emails import discard_made_up_history
 from devtools.demo.national import seed_national
 from devtools.demo.people import DEMO_PASSWORD, logins
 
@@ -44,12 +46,14 @@ class Command(BaseCommand):
         except FrameworkMissing as error:
             raise CommandError(f"{error} Run `python manage.py load_framework` first.") from None
         verbose = options["verbosity"] > 0
+        started = timezone.now()
         log = self.stdout.write if verbose else (lambda line: None)
         log("Demo set:")
         seed(log=lambda line: log(f"  {line}"))
         if national:
             log("England's scale:")
             seed_national(log=lambda line: log(f"  {line}"))
+        discard_made_up_history(since=started)
         if verbose:
             self._print_logins()
 
