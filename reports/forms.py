@@ -1,10 +1,14 @@
-"""The reports' filter forms, sent with GET and rendered by the crispy pack."""
+"""The reports' forms, rendered by the crispy pack: the filters, sent with GET,
+and the board paper's details, saved with POST."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 
+from assessments.fields import DateField
 from assessments.models import Cycle, Organisation
+
+from .models import BoardPaper
 
 
 class CalibrationFilter(forms.Form):
@@ -82,3 +86,39 @@ class CompareFilter(forms.Form):
             Div(Submit("", "Show", css_class="nhsuk-button--secondary app-compare-filter__button"),
                 css_class="app-compare-filter__group"),
         )
+
+
+class BoardPaperForm(forms.ModelForm):
+    """The board paper's front and its annexes, beside the download button."""
+
+    meeting_date = DateField(label="Meeting date", required=False, help_text="For example, 25 3 2009")
+
+    class Meta:
+        model = BoardPaper
+        fields = ["meeting", "meeting_date", "reference", "lead_director", "recommendation", *BoardPaper.ANNEXES]
+        widgets = {"recommendation": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "meeting": {"max_length": "The meeting must be 120 characters or fewer."},
+            "reference": {"max_length": "The paper reference must be 40 characters or fewer."},
+            "lead_director": {"max_length": "The lead director must be 120 characters or fewer."},
+            "recommendation": {"max_length": "The recommendation must be 500 characters or fewer."},
+        }
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_id = "board-paper"
+        self.helper.form_show_errors = False  # the page's error summary, at its top, lists them
+        self.helper.layout = Layout(
+            "meeting", "meeting_date", "reference", "lead_director", "recommendation",
+            Fieldset("Annexes to include", *BoardPaper.ANNEXES),
+        )
+        self.helper.add_input(Submit("", "Save and download the board paper (PDF)", css_id="board-paper-save"))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("meeting", "reference", "lead_director", "recommendation"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip()
+        return cleaned

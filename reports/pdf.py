@@ -25,14 +25,18 @@ from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, 
 from assessments.scorecards import tallies_of
 from competencies.models import Competency, EvidenceItem, Skill, Theme
 
+from . import pdf_tags
+from .board_papers import board_paper_of
 from .models import RenderedReport
-from .report import report_context, visible_previous
+from .report import position_as_at, report_context, visible_previous
 
 TEMPLATE = "reports/pdf.html"
 STYLESHEET = "css/report-pdf.css"
 # Documents are parsed as if served from here, so "/static/…" URLs resolve to
 # file URLs that the fetcher maps to static files.
 BASE_URL = "file:///wcc-board-report/"
+
+pdf_tags.install()
 
 
 class StaticFilesFetcher(URLFetcher):
@@ -74,11 +78,11 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
     """A hash of everything the report shows: any change to the assessment,
     its answers and actions (the wording, competency and theme each was
     answered under included), the reviews and challenges it shows, evidence, the previous
-    assessment's scores, the bands, the framework's wording or the layout
-    makes a new key; so does the day, while an action is overdue, because
-    the report says on which day it was.
+    assessment's scores, the bands, the framework's wording, the board
+    paper's details and annexes, or the layout makes a new key; so does the
+    day for a draft, whose position is taken on the day it is downloaded.
 
-    Ten to twelve small queries: cheap beside a render.
+    Eleven to thirteen small queries: cheap beside a render.
     """
     assessment = grant.assessment
     answers = [
@@ -86,12 +90,6 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         for number, kept_wording, wording, *rest in assessment.answers.order_by("question__number")
         .values_list("question__number", "question_text", "question__text", COMPETENCY_ANSWERED,
                      THEME_ANSWERED, "value", "action", "owner", "due_date", "action_status", "version")
-    ]
-    # Whether an action is overdue depends on the day.
-    today = timezone.localdate()
-    overdue = [
-        number for number, _, _, _, _, action, _, due, status, _ in answers
-        if action and due and due < today and status != "done"
     ]
     previous = visible_previous(grant)
     parts = [
@@ -102,7 +100,10 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         # The peers' kept scorecards, for the benchmarks.
         list(Assessment.objects.filter(cycle_id=assessment.cycle_id, focus="", scores__isnull=False)
              .order_by("pk").values_list("pct__sha_id", "scores")),
-        answers, overdue, today if overdue else None,
+        answers,
+        # Overdue and due soon are judged on this day, and the cover names it.
+        position_as_at(assessment, today=timezone.localdate()),
+        board_paper_of(assessment).as_key(),
         list(assessment.evidence_references.order_by("pk").values_list(
             "pk", "evidence_item_id", "title", "reference", "note")),
         assessment.transitions.count(),
@@ -120,22 +121,41 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+ANNEXES = [  # (id, title, the board paper's choice)
+    ("record", "The answer to every question", "question_record"),
+    ("challenges", "Challenges and replies", "challenges"),
+    ("evidence", "Evidence the PCT cites", "evidence"),
+    ("framework", "The framework: skills and evidence", "framework_text"),
+]
+
+
 def render_pdf(grant: access.Grant, *, with_reviews: bool | None = None) -> bytes:
+    """The board paper: the body (cover, key messages, summary, action plan)
+    and the annexes its ``BoardPaper`` asks for (the defaults without one)."""
     assessment = grant.assessment
-    context = report_context(grant, every_answer=True, show_reviews=with_reviews)
-    competencies = Competency.objects.prefetch_related("skills", "evidence_items")
-    by_pk = {c.pk: c for c in competencies}
+    paper = board_paper_of(assessment)
+    context = report_context(grant, every_answer=paper.question_record, show_reviews=with_reviews)
+    chosen = [(name, title) for name, title, choice in ANNEXES if getattr(paper, choice)
+              and (name != "challenges" or context["challenges"])]
+    annexes = {name: f"Annex {letter}: {title}" for (name, title), letter in zip(chosen, "ABCD")}
     evidence_by_competency: dict[int, list] = {}
     for reference in context["evidence"]:
-        evidence_by_competency.setdefault(reference.evidence_item.competency_id, []).append(
-            reference
-        )
+        evidence_by_competency.setdefault(reference.evidence_item.competency_id, []).append(reference)
+    by_pk = {c.pk: c for c in Competency.objects.prefetch_related("skills", "evidence_items")} \
+        if "framework" in annexes else {}
     for row in context["rows"]:
-        # The same competency, with its skills and evidence for the appendix.
-        row.result.competency = by_pk[row.competency.pk]
+        if by_pk:  # the same competency, with its skills and evidence for the annex
+            row.result.competency = by_pk[row.competency.pk]
         row.evidence = evidence_by_competency.get(row.competency.pk, [])
-    context["stylesheet"] = "/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET
-    context["draft"] = assessment.status != Assessment.Status.ACCEPTED
+    context.update(
+        paper=paper, annexes=annexes,
+        report_date=timezone.localtime(paper.updated_at).date() if paper.updated_at else context["as_at"],
+        sections=[("key-messages", "Key messages"), ("summary", "Summary"), ("actions", "Action plan"),
+                  *((f"annex-{name}", title) for name, title in annexes.items())],
+        overdue_by_owner=[o for o in context["key_messages"].owners if o.overdue],
+        stylesheet="/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET,
+        draft=assessment.status != Assessment.Status.ACCEPTED,
+    )
     html = render_to_string(TEMPLATE, context)
     with _cycle_collection_paused():
         return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(

@@ -3,7 +3,8 @@
 The page and the PDF show the same figures from the same context.
 """
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from assessments.scorecards import framework, load_bands, scorecard
 from assessments.scoring import Band, Change, CompetencyResult, Scorecard, change_since
 
 from . import charts
+from .key_messages import key_messages
 from .peers import benchmarks
 
 
@@ -25,6 +27,8 @@ class Row:
     result: CompetencyResult
     change: Change
     answers: list[Answer] | None = None
+    # The competency's actions, by due date (those without one last).
+    actions: list[Answer] = field(default_factory=list)
 
     def __getattr__(self, name):
         # competency, score, level, review, review_band, theme
@@ -38,6 +42,15 @@ def visible_previous(grant: access.Grant) -> Assessment | None:
         pct=assessment.pct, before=assessment.cycle, focus=assessment.focus
     )
     return previous if previous is not None and grant.sees(previous) else None
+
+
+def position_as_at(assessment: Assessment, *, today: datetime.date) -> datetime.date:
+    """The day the report's position is taken on: a submitted or accepted
+    assessment's is the day it was submitted, so its actions are overdue as
+    they were then, however old it is; a draft's or a returned one's is today."""
+    if assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED) and assessment.submitted_at:
+        return timezone.localtime(assessment.submitted_at).date()
+    return today
 
 
 def report_context(grant: access.Grant, *, every_answer: bool = False,
@@ -82,8 +95,14 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
     else:
         actions = list(answers.exclude(action=""))
     today = timezone.localdate()
+    as_at = position_as_at(assessment, today=today)
     for answer in actions:
-        answer.overdue = is_overdue(answer, today=today)
+        answer.overdue = is_overdue(answer, today=as_at)
+    by_row = {row.competency.pk: row for row in rows}
+    for answer in sorted(actions, key=lambda a: (a.due_date is None, a.due_date or as_at, a.question.number)):
+        by_row[answer.competency_answered_id].actions.append(answer)
+    peers = benchmarks(assessment, card)
+    overall_change = changes.overall if changes else Change(None)
 
     return {
         "assessment": assessment,
@@ -91,16 +110,19 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
         "rows": rows,
         "bands": bands,
         "previous": previous,
-        "overall_change": changes.overall if changes else Change(None),
+        "overall_change": overall_change,
         "show_reviews": show_reviews,
         "chart": competency_chart(card, bands),
-        "peers": benchmarks(assessment, card),
+        "peers": peers,
         "actions": actions,
         "overdue_count": sum(1 for a in actions if a.overdue),
         "evidence": list(
             assessment.evidence_references.select_related("evidence_item__competency")
         ),
         "today": today,
+        "as_at": as_at,
+        "key_messages": key_messages(card=card, change=overall_change, actions=actions, as_at=as_at,
+                                     show_reviews=show_reviews, peers=peers),
         # The reviewers' challenges and the PCT's replies, for those who see the reviews.
         "challenges": list(challenges_of(grant)) if show_reviews else [],
     }

@@ -70,6 +70,9 @@ COLLEAGUES = {state: (401, *statuses[1:]) for state, statuses in SEEN.items()}
 # Sent on (302) by whoever sees the assessment.
 SEEN_THEN_SENT_ON = {state: tuple(302 if status == 200 else status for status in statuses)
                      for state, statuses in SEEN.items()}
+# The board paper: the PCT's board and admins write it in every status; the SHA's reviewers only read it.
+BOARD_PAPER = {"draft": (LOGIN, 302, 404, 404, 404, 302),
+               **dict.fromkeys(STATES[1:], (LOGIN, 302, 404, 403, 404, 302))}
 
 
 def answer_data(number: int = 1) -> dict:
@@ -126,6 +129,7 @@ RULES = {
     # Without htmx, the progress of a render is the PDF's own page.
     "reports:pdf_progress": (SEEN_THEN_SENT_ON, NOT_POST, {}),
     "reports:retry_pdf": (NOT_GET, SEEN_THEN_SENT_ON, {}),
+    "reports:board_paper": (NOT_GET, BOARD_PAPER, {"meeting": "Public board", "question_record": "on"}),
     "compare:matrix": (EVERYONE, NOT_THIS_METHOD, {}),
     "compare:trends": (NAMED, NOT_THIS_METHOD, {}),
     "compare:questions": (NAMED, NOT_THIS_METHOD, {}),

@@ -202,19 +202,35 @@ def test_the_pdf_key_changes_with_the_reviewers_levels(board_member, reviewer, s
     assert key(submitted, reviewer, reviews=reviews) != key(submitted, reviewer, reviews=None)
 
 
-def test_the_pdf_key_changes_with_the_day_only_while_an_action_is_overdue(
-    board_member, later, monkeypatch
+def test_a_drafts_pdf_key_changes_with_the_day_a_submitted_ones_does_not(
+    board_member, reviewer, later, submitted, monkeypatch
 ):
-    today = key(later, board_member)
-    monkeypatch.setattr(pdf.timezone, "localdate", lambda: datetime.date.today()
-                        + datetime.timedelta(days=1))
-    assert key(later, board_member) != today  # "3 overdue on <the day>"
+    """A draft's position is taken on the day it is downloaded (its overdue
+    actions, the cover's date); a submitted one's on the day it was submitted."""
+    draft_today, submitted_today = key(later, board_member), key(submitted, reviewer)
+    monkeypatch.setattr(pdf.timezone, "localdate", lambda: datetime.date.today() + datetime.timedelta(days=1))
 
-    later.answers.update(due_date=None, action="")
-    tomorrow = key(later, board_member)
-    monkeypatch.setattr(pdf.timezone, "localdate", lambda: datetime.date.today()
-                        + datetime.timedelta(days=2))
-    assert key(later, board_member) == tomorrow
+    assert key(later, board_member) != draft_today
+    assert key(submitted, reviewer) == submitted_today
+
+
+@pytest.mark.parametrize("values", [
+    {"meeting": "Public board"}, {"meeting_date": datetime.date(2009, 3, 25)}, {"reference": "BD/09/41"},
+    {"lead_director": "Director of Commissioning"}, {"recommendation": "Approve the plan."},
+    {"question_record": False}, {"challenges": False}, {"evidence": False}, {"framework_text": True},
+], ids=lambda values: next(iter(values)))
+def test_the_pdf_key_names_the_board_papers_details_and_annexes(board_member, later, values):
+    from reports.models import BoardPaper
+
+    BoardPaper.objects.create(assessment=later)
+    before = key(later, board_member)
+    paper = BoardPaper.objects.get()
+    for name, value in values.items():
+        setattr(paper, name, value)
+    # As a bulk update would, without the save's new time, which the key names too.
+    BoardPaper.objects.filter(pk=paper.pk).update(**values)
+
+    assert key(later, board_member) != before
 
 
 @pytest.mark.parametrize("change", [

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import workflow
@@ -61,7 +62,7 @@ def reported(submitted):
     return submitted
 
 
-def test_the_pdf_is_a_tagged_accessible_board_report(client, board_member, reported, caplog):
+def test_the_pdf_is_a_tagged_accessible_board_paper(client, board_member, reported, caplog):
     client.force_login(board_member)
 
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
@@ -74,17 +75,25 @@ def test_the_pdf_is_a_tagged_accessible_board_report(client, board_member, repor
     assert response.content.startswith(b"%PDF-")
     assert not caplog.records, [r.getMessage() for r in caplog.records]  # no missing anchors, fonts, alt text
     reader, text = read(response.content)
+    submitted_on = f"{reported.submitted_at:%-d %B %Y}"
 
-    # Cover, contents, summary, a section per competency, action plan, appendix.
+    # The front: who, which cycle, the dates, the purpose and the recommendation.
     assert "North Tyneside PCT" in text and "North East SHA" in text and "2008/09" in text
+    assert f"Report date {submitted_on}" in text
+    assert f"Position as at {submitted_on}, the day it was submitted" in text
+    assert f"Status Submitted; submitted {submitted_on}" in text
+    assert "Purpose To give the board North Tyneside PCT's self-assessment" in text
+    assert "The board is asked to note the self-assessment and approve the action plan." in text
+    # Key messages, the summary, the action plan, the question record.
+    assert "Key messages" in text and "Strongest:" in text and "Weakest:" in text
     for competency in Competency.objects.all():
         assert f"{competency.number}. {competency.short_title}" in text
         assert competency.statement[:40] in text
     assert "Agree a joint data-sharing protocol with the council" in text
     assert "Director of Commissioning" in text
     assert "Page 1 of" in text and f"Page {len(reader.pages)} of {len(reader.pages)}" in text
-    assert "Contents" in text and "Action plan" in text and "Appendix: skills and evidence" in text
-    assert "Evidence an assessor would expect to see" in text
+    assert "Annex A: The answer to every question" in text and "Annex B: Evidence the PCT cites" in text
+    assert "Evidence an assessor would expect to see" not in text  # the framework text is off by default
     assert "112 of 112" in text
     assert "DRAFT" in text  # submitted, not yet accepted
 
@@ -99,15 +108,9 @@ def test_the_pdf_is_a_tagged_accessible_board_report(client, board_member, repor
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
     assert reader.metadata.title == "Board report: North Tyneside PCT, 2008/09"
     tags = {str(e.get("/S")) for e in structure_elements(reader)}
-    assert {"/H1", "/Table", "/TH", "/TD", "/P", "/Figure", "/L", "/LI"} <= tags
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P", "/Figure", "/L", "/LI", "/Caption"} <= tags
     figure = next(e for e in structure_elements(reader) if e.get("/S") == "/Figure")
     assert figure["/Alt"].startswith("Score for each competency")
-
-    # Bookmarks for every section.
-    titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert titles == ["Contents", "Summary"] + [
-        f"{c.number}. {c.short_title}" for c in Competency.objects.order_by("number")
-    ] + ["Action plan", "Appendix: skills and evidence"]
 
     # Fonts shipped with the project, the same on every machine.
     assert font_names(reader) and all("Source-Sans-3" in name for name in font_names(reader))
@@ -303,11 +306,40 @@ def test_a_cached_download_runs_a_constant_number_of_queries(
     # 6 challenges, 7 answers, 8–9 the previous assessment (same focus, then
     # any: none), 10 the peers' scorecards, 11 evidence references,
     # 12 transitions, 13 bands, 14 competencies, 15 themes, 16 skills,
-    # 17 evidence items; 18 the cached PDF.
-    with django_assert_num_queries(18):
+    # 17 evidence items, 18 the board paper; 19 the cached PDF.
+    with django_assert_num_queries(19):
         cached = client.get(url(reported))
     reported.answers.update(owner="Someone else")
     download_pdf(client, reported)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(url(reported))
     assert cached.status_code == 200
+
+
+def test_overdue_is_judged_on_the_day_a_submitted_assessment_was_submitted(client, board_member, submitted):
+    """Not today: a 2009 plan read in a later year is shown as it stood then."""
+    from datetime import UTC, date, datetime
+
+    from assessments.models import Assessment
+
+    Assessment.objects.filter(pk=submitted.pk).update(submitted_at=datetime(2009, 3, 1, 12, tzinfo=UTC))
+    submitted.answers.filter(question__number=3).update(due_date=date(2009, 2, 1))  # the rest: 31 March 2009
+    client.force_login(board_member)
+
+    _, text = read(client.get(url(submitted)).content)
+
+    assert "Position as at 1 March 2009, the day it was submitted" in text
+    assert "37 in the plan, 1 overdue on 1 March 2009" in text
+    assert text.count("(overdue)") == 1  # question 3, in the record of every answer
+    assert "Director of Commissioning 1 36" in text  # by owner: 1 overdue, 36 due within 30 days
+
+
+def test_a_drafts_actions_are_overdue_as_of_today(client, board_member, draft):
+    fill(draft)
+    client.force_login(board_member)
+
+    _, text = read(client.get(url(draft)).content)
+
+    today = timezone.localdate()
+    assert f"Position as at {today:%-d %B %Y}" in text
+    assert f"37 in the plan, 37 overdue on {today:%-d %B %Y}" in text

@@ -257,7 +257,7 @@ def test_admins_see_any_report(client, admin_user, draft):
 # submitted one keeps its scores), the reviews (only for those who see
 # them), the previous assessment (same focus, then any: one or two queries)
 # and its answers' values (likewise); then the peers' kept scorecards, the
-# answers with actions, the evidence references.
+# answers with actions, the evidence references; last, the board paper.
 
 
 def test_report_page_queries_for_a_draft_are_constant(
@@ -265,11 +265,12 @@ def test_report_page_queries_for_a_draft_are_constant(
 ):
     client.force_login(board_member)
     # 1–6; the answers' values; no reviews for the PCT during a draft;
-    # previous: same focus, then any (none found); peers; actions; evidence
-    with django_assert_num_queries(12):
+    # previous: same focus, then any (none found); peers; actions; evidence;
+    # the board paper
+    with django_assert_num_queries(13):
         client.get(url(draft))
     fill(draft)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get(url(draft))
 
 
@@ -283,10 +284,10 @@ def test_report_page_queries_with_reviews_and_a_previous_assessment_are_constant
     # 1–6; reviews; previous assessment (found with the same focus); peers;
     # actions; evidence; the previous assessment's cycle (previous_assessment()
     # does not select it); the challenges (the reviewer sees them). Both
-    # assessments are submitted: no answers' values.
-    with django_assert_num_queries(13):
+    # assessments are submitted: no answers' values. The board paper.
+    with django_assert_num_queries(14):
         client.get(url_later)
     review_everything(later, reviewer)
     later.answers.update(action="More", owner="Someone")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url_later)
