@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import BoardPaper
+from tests.conftest import download_pdf
 from tests.test_pdf import read
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_a_board_member_saves_the_paper_and_is_sent_to_the_download(client, boar
         "Public board meeting", datetime.date(2009, 3, 25), "BD/09/41", "Director of Commissioning")
     assert (paper.question_record, paper.challenges, paper.evidence, paper.framework_text) == (
         True, False, True, False)
-    _, text = read(client.get(response["Location"]).content)
+    _, text = read(download_pdf(client, submitted).content)
     assert "Board paper BD/09/41: Public board meeting, 25 March 2009" in text
     assert "Lead director Director of Commissioning" in text
     assert "The board is asked to approve the action plan." in text

@@ -326,7 +326,7 @@ def test_overdue_is_judged_on_the_day_a_submitted_assessment_was_submitted(clien
     submitted.answers.filter(question__number=3).update(due_date=date(2009, 2, 1))  # the rest: 31 March 2009
     client.force_login(board_member)
 
-    _, text = read(client.get(url(submitted)).content)
+    _, text = read(download_pdf(client, submitted).content)
 
     assert "Position as at 1 March 2009, the day it was submitted" in text
     assert "37 in the plan, 1 overdue on 1 March 2009" in text
@@ -338,7 +338,7 @@ def test_a_drafts_actions_are_overdue_as_of_today(client, board_member, draft):
     fill(draft)
     client.force_login(board_member)
 
-    _, text = read(client.get(url(draft)).content)
+    _, text = read(download_pdf(client, draft).content)
 
     today = timezone.localdate()
     assert f"Position as at {today:%-d %B %Y}" in text
