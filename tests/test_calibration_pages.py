@@ -220,6 +220,20 @@ def test_xlsx_and_its_file_name(client, admin_user, world):
     assert sheet.title == "Gap by reviewer 2008-09"
     name, *figures = [c.value for c in sheet[2]]
     assert name.startswith("Oscar") and figures == ["2008/09", 1, 3, 0, None]
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == "A1:F2"
+
+
+@pytest.mark.parametrize(("table", "columns", "rows"), [
+    ("ratings", "K", 1 + 3 * 11), ("competencies", "H", 1 + 11 + 1), ("reviewers", "F", 1 + 3)])
+def test_every_xlsx_has_a_filter_and_frozen_panes(client, admin_user, world, table, columns, rows):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("compare:export_calibration", args=[table, "xlsx"]))
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == rows
+    assert sheet.auto_filter.ref == f"A1:{columns}{rows}" and sheet.freeze_panes == "B2"
+    assert all(c.font.bold for c in sheet[1])
 
 
 def test_a_download_with_a_bad_filter_is_400(client, admin_user, world):
