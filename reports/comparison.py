@@ -7,9 +7,12 @@ assessments kept at submission, read with the assessments themselves (every
 compared assessment is submitted or accepted): no answer is read, and a page
 runs the same number of queries for 3 PCTs or 152, and for one cycle or ten.
 
-Which assessment stands for a PCT in a cycle: a submitted or accepted one;
-of several (one per focus), the whole-organisation one (no focus), else the
-latest submitted.
+Which assessment stands for a PCT in a cycle: its whole-organisation one
+(no focus), submitted or accepted. Only these are in the matrix, the ranks,
+the means and the trends: an assessment of one focus (an obesity strategy,
+say) answers for part of a PCT, so it is listed apart (``Matrix.focused``),
+never ranked against whole organisations. A whole-organisation assessment
+returned for changes is shown as such (``Row.returned``).
 """
 
 from collections import Counter, defaultdict
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import fmean, median
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from assessments.scorecards import load_bands
@@ -26,6 +29,7 @@ from assessments.scoring import Band, Change, Tallies, change, level_for, whole_
 from competencies.models import Competency, Question
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
+RETURNED_FOR_CHANGES = "Returned for changes"
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,13 @@ class Cell:
 
 @dataclass
 class Row:
-    """One PCT in the matrix; ``assessment`` is None when it has nothing submitted."""
+    """One PCT in the matrix; ``assessment`` is None when it has nothing
+    submitted, ``returned`` true when that is because its assessment was
+    returned for changes."""
 
     pct: Organisation
     assessment: Assessment | None = None
+    returned: bool = False
     cells: list[Cell] = field(default_factory=list)
     overall: Cell = Cell(None, None)
     rank: int | None = None
@@ -53,6 +60,16 @@ class Row:
     previous: Assessment | None = None
     changes: list[Change] = field(default_factory=list)
     overall_change: Change = Change(None)
+
+
+@dataclass(frozen=True)
+class FocusRow:
+    """A submitted or accepted assessment of one focus, listed apart."""
+
+    pct: Organisation
+    assessment: Assessment
+    cells: list[Cell]
+    overall: Cell
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,7 @@ class Matrix:
     rows: list[Row]
     mean: Summary
     median: Summary
+    focused: list[FocusRow] = field(default_factory=list)
 
     @property
     def reported(self) -> list[Row]:
@@ -82,6 +100,17 @@ class Matrix:
     @property
     def summaries(self) -> list[Summary]:
         return [self.mean, self.median]
+
+
+@dataclass(frozen=True)
+class Standing:
+    # The whole-organisation assessment, submitted or accepted, of each
+    # (PCT id, cycle id) that has one.
+    chosen: dict[tuple[int, int], Assessment]
+    # The (PCT id, cycle id) whose whole-organisation assessment was returned for changes.
+    returned: set[tuple[int, int]]
+    # Submitted or accepted assessments of one focus.
+    focused: list[Assessment]
 
 
 class Basis:
@@ -122,9 +151,17 @@ class Basis:
         return Cell(percent, None if percent is None else self.levels[whole_percent(percent)])
 
     @cached_property
+    def standing(self) -> Standing:
+        return read_standing(self.pct_queryset)
+
+    @property
     def chosen(self) -> dict[tuple[int, int], Assessment]:
         """The assessment standing for each (PCT id, cycle id) that has one."""
-        return choose_assessments(self.pct_queryset)
+        return self.standing.chosen
+
+    @cached_property
+    def pct_by_id(self) -> dict[int, Organisation]:
+        return {pct.pk: pct for pct in self.pcts}
 
     def cycle(self, start_year: int | None) -> Cycle | None:
         """The cycle starting that year; without a year, the latest with anything
@@ -137,7 +174,7 @@ class Basis:
                 if cycle.start_year == start_year:
                     return cycle
             raise LookupError(f"No cycle starts in {start_year}.")
-        reported = {cycle_id for _, cycle_id in self.chosen}
+        reported = {cycle_id for _, cycle_id in self.chosen} | {a.cycle_id for a in self.standing.focused}
         with_submissions = [c for c in self.cycles if c.pk in reported]
         return (with_submissions or self.cycles or [None])[-1]
 
@@ -146,8 +183,14 @@ class Basis:
         return earlier[-1] if earlier else None
 
     def assessments_in(self, cycles: Iterable[Cycle]) -> list[Assessment]:
+        """The assessments standing for the PCTs in these cycles."""
         ids = {c.pk for c in cycles}
         return [a for (_, cycle_id), a in self.chosen.items() if cycle_id in ids]
+
+    def focused_in(self, cycle: Cycle) -> list[Assessment]:
+        """The submitted or accepted focus assessments of ``cycle``, by PCT
+        name and focus."""
+        return [a for a in self.standing.focused if a.cycle_id == cycle.pk]
 
     def row_cells(self, assessment: Assessment) -> tuple[list[Cell], Cell]:
         """A chosen assessment's cell per competency, and its overall cell,
@@ -162,22 +205,27 @@ class Basis:
         return self._cells[assessment.pk]
 
 
-def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], Assessment]:
-    """One query: every submitted or accepted assessment of these PCTs, with
-    its kept scorecard, of which one stands for each PCT and cycle (see the
-    module's docstring)."""
-    candidates = (
-        Assessment.objects.filter(pct__in=pcts, status__in=REPORTED)
+def read_standing(pcts: QuerySet[Organisation]) -> Standing:
+    """One query: the whole-organisation assessments of these PCTs that are
+    submitted, accepted or returned, with the scorecards they kept, and
+    their submitted or accepted focus assessments. A PCT has at most one
+    assessment per cycle and focus (a database constraint)."""
+    assessments = (
+        Assessment.objects.filter(pct__in=pcts)
+        .filter(Q(status__in=REPORTED) | Q(status=Assessment.Status.RETURNED, focus=""))
         .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "scores")
-        .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+        .order_by("pct__name", "pct__code", "focus")
     )
-    chosen: dict[tuple[int, int], Assessment] = {}
-    for assessment in candidates:
+    standing = Standing(chosen={}, returned=set(), focused=[])
+    for assessment in assessments:
         key = (assessment.pct_id, assessment.cycle_id)
-        current = chosen.get(key)
-        if current is None or (current.focus and not assessment.focus):
-            chosen[key] = assessment
-    return chosen
+        if assessment.focus:
+            standing.focused.append(assessment)
+        elif assessment.status == Assessment.Status.RETURNED:
+            standing.returned.add(key)
+        else:
+            standing.chosen[key] = assessment
+    return standing
 
 
 def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix:
@@ -186,7 +234,7 @@ def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix
     previous = basis.previous_cycle(cycle)
     rows = []
     for pct in basis.pcts:
-        row = Row(pct)
+        row = Row(pct, returned=(pct.pk, cycle.pk) in basis.standing.returned)
         assessment = basis.chosen.get((pct.pk, cycle.pk))
         if assessment is not None:
             row.assessment = assessment
@@ -207,6 +255,8 @@ def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix
         rows=rows,
         mean=summarise("Mean", fmean, reported, width, cell),
         median=summarise("Median", median, reported, width, cell),
+        focused=[FocusRow(basis.pct_by_id[a.pct_id], a, *basis.row_cells(a))
+                 for a in basis.focused_in(cycle)],
     )
 
 

@@ -110,6 +110,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "scope": scope, "matrix": table, "sort": key, "descending": descending,
         "headers": headers, "sorted_by": next(h for h in headers if h["current"]),
         "rows": [_RowView(row, scope.national) for row in rows],
+        "focused": [_FocusView(row, scope.national) for row in table.focused],
         "summaries": [_summary_cells(s) for s in table.summaries],
         "sort_order": _sort_order(key, descending),
         "sha_means": [
@@ -128,17 +129,19 @@ def _sort_order(key: str, descending: bool) -> str:
 
 
 def _headers(scope: Scope, table: Matrix, key: str, descending: bool) -> list[dict]:
-    # (sort key, heading, what the caption calls it)
-    columns = [("name", "PCT", "PCT name"), ("rank", "Rank", "rank"),
-               ("overall", "Overall", "overall score")]
-    columns += [(f"c{c.number}", f"{c.number}. {c.short_title}", f"{c.number}. {c.short_title}")
-                for c in table.competencies]
+    # (sort key, heading, what the caption calls it, competency number and title)
+    columns = [("name", "PCT", "PCT name", None, ""), ("rank", "Rank", "rank", None, ""),
+               ("overall", "Overall", "overall score", None, "")]
+    columns += [(f"c{c.number}", f"{c.number}. {c.short_title}", f"{c.number}. {c.short_title}",
+                 c.number, c.short_title) for c in table.competencies]
     headers = []
-    for column, label, phrase in columns:
+    for column, label, phrase, number, title in columns:
         current = column == key
         headers.append({
-            "key": column, "label": label, "title": label, "phrase": phrase, "current": current,
-            "competency": column.startswith("c"),
+            "key": column, "label": label, "phrase": phrase, "current": current,
+            # A competency's column shows its number; its title is in the key
+            # above the table, and in the heading's accessible name.
+            "number": number, "title": title,
             "href": scope.query(sort=column, dir="desc" if current and not descending else "asc"),
             "aria_sort": ("descending" if descending else "ascending") if current else "",
         })
@@ -157,6 +160,19 @@ class _RowView:
         self.url = reverse("reports:assessment", args=[row.assessment.pk]) if row.assessment else ""
         self.overall = _cells_html([row.overall], self.url) if row.assessment else ""
         self.cells = _cells_html(row.cells, self.url)
+        self.missing = comparison.RETURNED_FOR_CHANGES if row.returned else "No submitted assessment"
+
+
+class _FocusView:
+    """An assessment of one focus, listed apart from the matrix."""
+
+    def __init__(self, row: comparison.FocusRow, national: bool):
+        self.pct = row.pct
+        self.assessment = row.assessment
+        self.show_sha = national
+        url = reverse("reports:assessment", args=[row.assessment.pk])
+        self.overall = _cells_html([row.overall], url)
+        self.cells = _cells_html(row.cells, url)
 
 
 def _cells_html(cells: list[Cell], url: str = "") -> SafeString:
@@ -251,7 +267,9 @@ class _TrendRow:
         self.pct = row.pct
         self.url = reverse("reports:assessment", args=[row.assessment.pk]) if row.assessment else ""
         self.note = ""
-        if row.assessment is None:
+        if row.assessment is None and row.returned:
+            self.note = f"{comparison.RETURNED_FOR_CHANGES} in {table.cycle}"
+        elif row.assessment is None:
             self.note = f"No submitted assessment for {table.cycle}"
         elif row.previous is None:
             self.note = f"Nothing submitted for {table.previous_cycle} to compare with"

@@ -32,7 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from assessments.models import Answer, Cycle
 
-from .comparison import Basis, Matrix
+from .comparison import RETURNED_FOR_CHANGES, Basis, Cell, Matrix
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,7 +62,8 @@ def filename(scope: str, cycle: Cycle, what: str, extension: str) -> str:
 # The matrix -----------------------------------------------------------------
 
 def matrix_table(matrix: Matrix) -> tuple[list[Column], Iterator[list]]:
-    """One row per PCT, every PCT including those with nothing submitted."""
+    """One row per PCT, every PCT including those with nothing submitted,
+    then one per assessment of one focus (not ranked)."""
     columns = [
         Column("PCT code", 10), Column("PCT", 36), Column("SHA", 30), Column("Cycle", 9),
         Column("Status", 24), Column("Focus", 20), Column("Rank", 7, "number"),
@@ -72,17 +73,26 @@ def matrix_table(matrix: Matrix) -> tuple[list[Column], Iterator[list]]:
         columns.append(Column(f"{c.number}. {c.short_title} (score)", 14, "percent"))
         columns.append(Column(f"{c.number}. {c.short_title} (level)", 12, "number"))
 
+    def scores(cells: list[Cell], overall: Cell) -> list:
+        values = [overall.percent, _level(overall)]
+        for cell in cells:
+            values += [cell.percent, _level(cell)]
+        return values
+
     def rows() -> Iterator[list]:
+        cycle = str(matrix.cycle)
         for row in matrix.rows:
-            start = [row.pct.code, row.pct.name, row.pct.sha.name, str(matrix.cycle)]
+            start = [row.pct.code, row.pct.name, row.pct.sha.name, cycle]
             if row.assessment is None:
-                yield start + ["No submitted assessment"] + [None] * (len(columns) - 5)
+                status = RETURNED_FOR_CHANGES if row.returned else "No submitted assessment"
+                yield start + [status] + [None] * (len(columns) - 5)
                 continue
-            values = start + [row.assessment.get_status_display(), row.assessment.focus, row.rank,
-                              row.overall.percent, _level(row.overall)]
-            for cell in row.cells:
-                values += [cell.percent, _level(cell)]
-            yield values
+            yield start + [row.assessment.get_status_display(), "", row.rank,
+                           *scores(row.cells, row.overall)]
+        for focused in matrix.focused:
+            pct = focused.pct
+            yield [pct.code, pct.name, pct.sha.name, cycle, focused.assessment.get_status_display(),
+                   focused.assessment.focus, None, *scores(focused.cells, focused.overall)]
 
     return columns, rows()
 
@@ -103,15 +113,17 @@ ANSWER_COLUMNS = [
 
 def answers_table(basis: Basis, cycle: Cycle, *, actions_only: bool = False
                   ) -> tuple[list[Column], Iterator[list]]:
-    """One row per PCT and question of the assessments in the comparison (or
-    per action, with ``actions_only``), read from the database in chunks.
+    """One row per PCT and question of the assessments in the comparison,
+    the whole-organisation ones and those of one focus (or per action, with
+    ``actions_only``), read from the database in chunks.
 
     Each question as the PCT answered it: the wording and the competency
     kept at submission (every compared assessment is submitted)."""
-    assessments = [a.pk for a in basis.assessments_in([cycle])]
+    assessments = [a.pk for a in [*basis.assessments_in([cycle]), *basis.focused_in(cycle)]]
     answers = (
         Answer.objects.filter(assessment_id__in=assessments)
-        .order_by("assessment__pct__name", "assessment__pct__code", "question__number")
+        .order_by("assessment__pct__name", "assessment__pct__code", "assessment__focus",
+                  "question__number")
         .values_list(
             "assessment__pct__code", "assessment__pct__name", "assessment__pct__sha__name",
             "assessment__focus", "question__number", "competency__number",

@@ -111,6 +111,39 @@ def test_matrix_xlsx_formats(client, reviewer, data):
     assert sheet["I3"].number_format == "General" and sheet["I3"].value == 4
 
 
+def test_matrix_says_returned_and_lists_focus_assessments_last(client, reviewer, data, pct, cycle,
+                                                             board_member):
+    from assessments import workflow
+
+    hartlepool = Organisation.objects.get(code="5D9")
+    returned = submit_with(hartlepool, cycle, make_person("hal", hartlepool, "board_member"), no=set())
+    workflow.return_to_pct(assessment=returned, user=reviewer, comment="Add evidence.")
+    submit_with(pct, cycle, board_member, no=set(), focus="=Obesity strategy")
+    client.force_login(reviewer)
+
+    rows = csv_rows(get(client, "export_matrix", "csv"))
+
+    by_code = {row[0]: row for row in rows[1:4]}
+    assert by_code["5D9"][4:6] == ["Returned for changes", ""]
+    assert by_code["5D8"][4:7] == ["Submitted", "", "2"]
+    # The focus assessment after every PCT, not ranked: 100% everywhere, level 4.
+    assert rows[4][:9] == ["5D8", "North Tyneside PCT", "North East SHA", "2008/09", "Submitted",
+                           "'=Obesity strategy", "", "100.0", "4"]
+    assert len(rows) == 1 + 3 + 1
+
+
+def test_answers_include_focus_assessments_after_the_whole_organisation(client, reviewer, data, pct,
+                                                                        cycle, board_member):
+    submit_with(pct, cycle, board_member, no=set(), focus="Obesity strategy")
+    client.force_login(reviewer)
+
+    rows = csv_rows(get(client, "export_answers", "csv"))
+
+    north_tyneside = [row for row in rows[1:] if row[0] == "5D8"]
+    assert [row[4] for row in north_tyneside] == [""] * 112 + ["Obesity strategy"] * 112
+    assert len(rows) == 1 + 3 * 112
+
+
 def test_answers_csv_one_row_per_pct_and_question(client, reviewer, data):
     client.force_login(reviewer)
 
