@@ -3,9 +3,9 @@
 Plain functions over a ``Basis``: the PCTs being compared, the cycles, the
 framework, the level bands and the assessment chosen for each PCT and cycle,
 each read in one query when first needed. Scores are the scorecards the
-assessments kept at submission, read with the assessments themselves (every
-compared assessment is submitted or accepted): no answer is read, and a page
-runs the same number of queries for 3 PCTs or 152, and for one cycle or ten.
+assessments kept at submission (every compared assessment is submitted or
+accepted), read in one more query for the cycles a page shows: no answer is
+read, and a page runs the same number of queries for 3 PCTs or 152.
 
 Which assessment stands for a PCT in a cycle: its whole-organisation one
 (no focus), submitted or accepted. Only these are in the matrix, the ranks,
@@ -15,6 +15,7 @@ never ranked against whole organisations. A whole-organisation assessment
 returned for changes is shown as such (``Row.returned``).
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -123,6 +124,8 @@ class Basis:
     def __init__(self, pcts: QuerySet[Organisation]):
         self.pct_queryset = pcts
         self._cells: dict[int, tuple[list[Cell], Cell]] = {}
+        self._scores: dict[int, dict] = {}
+        self._scored_cycles: set[int] = set()
 
     @cached_property
     def pcts(self) -> list[Organisation]:
@@ -193,27 +196,61 @@ class Basis:
         return [a for a in self.standing.focused if a.cycle_id == cycle.pk]
 
     def row_cells(self, assessment: Assessment) -> tuple[list[Cell], Cell]:
-        """A chosen assessment's cell per competency, and its overall cell,
+        """A submitted assessment's cell per competency, and its overall cell,
         from the scorecard it kept at submission: worked out once, for the
         matrix, the changes and the trend alike."""
         if assessment.pk not in self._cells:
-            kept = Tallies.from_json(assessment.scores)
+            self.read_scores([assessment.cycle_id])
+            kept = Tallies.from_json(self._scores[assessment.pk])
             self._cells[assessment.pk] = (
                 [self.cell(kept.score_of(c.pk).percent) for c in self.competencies],
                 self.cell(kept.overall),
             )
         return self._cells[assessment.pk]
 
+    def read_scores(self, cycle_ids: Iterable[int]) -> None:
+        """The scorecards the submitted assessments of these cycles kept, in
+        one query for those cycles not read yet. Only the cycles shown are
+        read: a scorecard is some 1 kB of JSON, and a page that shows one
+        cycle of three would spend most of its time decoding the other two."""
+        wanted = set(cycle_ids) - self._scored_cycles
+        if not wanted:
+            return
+        self._scores.update(
+            Assessment.objects.filter(pct__in=self.pct_queryset, cycle_id__in=wanted, status__in=REPORTED)
+            .values_list("pk", "scores")
+        )
+        self._scored_cycles |= wanted
+
+
+def fingerprint(basis: Basis) -> str:
+    """A hash of everything the comparison's pages show, for caching what
+    is drawn from it: every assessment read (its PCT, cycle, focus and
+    status, and when it last changed: the scorecard it kept changes only
+    with it), every PCT's code, name and SHA, the cycles, the competencies'
+    numbers and titles, the bands. Read from what the pages read anyway,
+    less the scorecards."""
+    standing = basis.standing
+    assessments = sorted((a.pk, a.pct_id, a.cycle_id, a.focus, a.status, a.updated_at)
+                         for a in [*standing.chosen.values(), *standing.focused])
+    return hashlib.sha256(repr((
+        assessments, sorted(standing.returned),
+        [(p.pk, p.code, p.name, p.sha_id, p.sha.name if p.sha else "") for p in basis.pcts],
+        [(c.pk, c.start_year) for c in basis.cycles],
+        [(c.pk, c.number, c.short_title) for c in basis.competencies], basis.bands,
+    )).encode()).hexdigest()
+
 
 def read_standing(pcts: QuerySet[Organisation]) -> Standing:
     """One query: the whole-organisation assessments of these PCTs that are
-    submitted, accepted or returned, with the scorecards they kept, and
-    their submitted or accepted focus assessments. A PCT has at most one
-    assessment per cycle and focus (a database constraint)."""
+    submitted, accepted or returned, and their submitted or accepted focus
+    assessments, without the scorecards they kept (``Basis.read_scores``).
+    A PCT has at most one assessment per cycle and focus (a database
+    constraint)."""
     assessments = (
         Assessment.objects.filter(pct__in=pcts)
         .filter(Q(status__in=REPORTED) | Q(status=Assessment.Status.RETURNED, focus=""))
-        .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "scores")
+        .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "updated_at")
         .order_by("pct__name", "pct__code", "focus")
     )
     standing = Standing(chosen={}, returned=set(), focused=[])
@@ -232,6 +269,7 @@ def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix
     """Every PCT's scores in ``cycle`` and its rank; with ``changes``, also its
     change since the previous cycle."""
     previous = basis.previous_cycle(cycle)
+    basis.read_scores([cycle.pk, previous.pk] if changes and previous else [cycle.pk])
     rows = []
     for pct in basis.pcts:
         row = Row(pct, returned=(pct.pk, cycle.pk) in basis.standing.returned)
@@ -291,8 +329,8 @@ def summarise(label: str, statistic: Callable[[list[float]], float],
 SORT_KEYS = ("name", "rank", "overall")
 
 
-def sort_keys(matrix: Matrix) -> list[str]:
-    return [*SORT_KEYS, *(f"c{c.number}" for c in matrix.competencies)]
+def sort_keys(competencies: list[Competency]) -> list[str]:
+    return [*SORT_KEYS, *(f"c{c.number}" for c in competencies)]
 
 
 def sort_rows(matrix: Matrix, *, key: str, descending: bool = False) -> list[Row]:
@@ -348,6 +386,7 @@ class TrendPoint:
 
 def trend(basis: Basis) -> list[TrendPoint]:
     """The mean per competency and overall in every cycle, oldest first."""
+    basis.read_scores(c.pk for c in basis.cycles)
     return [
         TrendPoint(cycle, summarise(
             "Mean", fmean, [basis.row_cells(a) for a in basis.assessments_in([cycle])],

@@ -473,19 +473,23 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
         client.force_login(reviewer)
         # The session, its user, the reviewer's membership; every cycle; the
         # assessments of the SHA's PCTs (whole-organisation ones submitted,
-        # accepted or returned, and those of one focus submitted or accepted),
-        # with the scorecards they kept (no answers are read); the PCTs with
-        # their SHA; the competencies; the level bands.
+        # accepted or returned, and those of one focus submitted or
+        # accepted); the PCTs with their SHA; the scorecards the cycle's
+        # assessments kept (no answers are read); the competencies; the
+        # level bands.
+        with django_assert_num_queries(9):
+            assert client.get(reverse("compare:matrix")).status_code == 200
+        # Again: the figures from the cache, so no scorecards.
         with django_assert_num_queries(8):
             assert client.get(reverse("compare:matrix")).status_code == 200
         client.force_login(admin_user)
         # The session, its user; the SHAs (the filter and the SHA means); the
         # admin's membership (none, for the header); then as above: cycles,
-        # assessments with their scorecards, PCTs, competencies, bands.
-        with django_assert_num_queries(9):
+        # assessments, PCTs, scorecards, competencies, bands.
+        with django_assert_num_queries(10):
             assert client.get(reverse("compare:matrix")).status_code == 200
         # With ?sha=: that SHA, looked up by the access check.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             assert client.get(reverse("compare:matrix"), {"sha": "Q30"}).status_code == 200
 
     pages()
@@ -503,9 +507,9 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
 def test_other_pages_query_counts(client, reviewer, board_member, sha_data, cycle,
                                   django_assert_num_queries):
     client.force_login(reviewer)
-    # Session, user, membership, cycles, assessments with the scorecards
-    # they kept (every cycle's), then: the PCTs, competencies, bands.
-    with django_assert_num_queries(8):
+    # Session, user, membership, cycles, assessments, then: the scorecards
+    # kept in every cycle, the competencies, the bands, the PCTs.
+    with django_assert_num_queries(9):
         client.get(reverse("compare:trends"))
     # Session, user, membership, cycles, assessments, the GROUP BY per
     # question as answered.
@@ -517,7 +521,7 @@ def test_other_pages_query_counts(client, reviewer, board_member, sha_data, cycl
         client.get(reverse("compare:question", args=[17]))
     client.force_login(board_member)
     # As the reviewer's matrix, and the board member's SHA for its name.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("compare:matrix"))
 
 
@@ -529,3 +533,81 @@ def test_odd_sort_parameters_still_show_the_matrix(client, reviewer, sha_data, p
     response = client.get(reverse("compare:matrix"), params)
 
     assert response.status_code == 200 and response.text.count("aria-sort=") == 1
+
+
+# The matrix's and the trends' figures are cached under a key naming what they
+# show: each change below, behind the pages' back, shows at once.
+
+def _submit_hartlepool(data, reviewer):
+    hartlepool = Organisation.objects.get(code="5D9")
+    submit_with(hartlepool, data["5D8"].cycle, make_person("hal", hartlepool, "board_member"), no=set())
+    return "Hartlepool PCT</a>"
+
+
+def _return_sunderland(data, reviewer):
+    workflow.return_to_pct(assessment=data["5KF"], user=reviewer, comment="Add evidence.")
+    return "Returned for changes"
+
+
+def _accept_sunderland(data, reviewer):
+    accept(data["5KF"], reviewer)
+    return '<span class="app-compare-note">Accepted</span>'
+
+
+def _rename_a_pct(data, reviewer):
+    Organisation.objects.filter(code="5KF").update(name="Sunderland Teaching PCT")
+    return "Sunderland Teaching PCT"
+
+
+def _retitle_a_competency(data, reviewer):
+    from competencies.models import Competency
+
+    Competency.objects.filter(number=2).update(short_title="Partner the community")
+    return "Partner the community"
+
+
+def _move_a_band(data, reviewer):
+    from assessments.models import LevelBand
+
+    LevelBand.objects.filter(level=4).update(min_score=99.5)  # Sunderland's 91% overall: level 3
+    return "Level 3"
+
+
+def _add_a_focus_assessment(data, reviewer):
+    submit_with(data["5KG"].pct, data["5KG"].cycle, make_person("gus", data["5KG"].pct, "board_member"),
+                no=set(), focus="Dental services")
+    return "Dental services"
+
+
+def assert_figures_follow(client, url, change, data, reviewer):
+    def figures() -> str:
+        # After the heading: the navigation and the figures (and on the
+        # matrix page the downloads), not the header's form with its CSRF token.
+        return client.get(url).text.split("</h1>")[1]
+
+    before = figures()
+    assert figures() == before  # from the cache, the same
+
+    shown = change(data, reviewer)
+    after = figures()
+
+    assert after.count(shown) > before.count(shown)
+
+
+@pytest.mark.parametrize("change", [_submit_hartlepool, _return_sunderland, _accept_sunderland, _rename_a_pct,
+                                    _retitle_a_competency, _move_a_band, _add_a_focus_assessment])
+def test_the_cached_matrix_changes_with_what_it_shows(client, reviewer, sha_data, change):
+    client.force_login(reviewer)
+
+    assert_figures_follow(client, reverse("compare:matrix"), change, sha_data, reviewer)
+
+
+@pytest.mark.parametrize("change", [_submit_hartlepool, _return_sunderland, _rename_a_pct, _retitle_a_competency])
+def test_the_cached_trends_change_with_what_they_show(client, reviewer, sha_data, change, pct, sibling_pct,
+                                                     board_member, other_board_member):
+    earlier = Cycle.objects.create(start_year=2007)
+    submit_with(pct, earlier, board_member, no=set())
+    submit_with(sibling_pct, earlier, other_board_member, no=set())
+    client.force_login(reviewer)
+
+    assert_figures_follow(client, reverse("compare:trends"), change, sha_data, reviewer)
