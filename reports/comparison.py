@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import fmean, median
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from assessments.scorecards import load_bands
@@ -30,6 +30,7 @@ from assessments.scoring import Band, Change, Tallies, change, level_for, whole_
 from competencies.models import Competency, Question
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
+SHOWN = (*REPORTED, Assessment.Status.RETURNED)
 RETURNED_FOR_CHANGES = "Returned for changes"
 
 
@@ -154,6 +155,19 @@ class Basis:
         return Cell(percent, None if percent is None else self.levels[whole_percent(percent)])
 
     @cached_property
+    def summary(self) -> dict:
+        """One aggregate query over the assessments the comparison may show
+        (submitted, accepted or returned): how many, the sum of their ids and
+        their last change, which name every one of them as far as caching
+        needs (each change saves it, and so changes the last change; a
+        removal changes the count), and the first year of the latest cycle
+        with one submitted."""
+        return Assessment.objects.filter(pct__in=self.pct_queryset, status__in=SHOWN).aggregate(
+            count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"),
+            latest=Max("cycle__start_year", filter=Q(status__in=REPORTED)),
+        )
+
+    @cached_property
     def standing(self) -> Standing:
         return read_standing(self.pct_queryset)
 
@@ -177,8 +191,8 @@ class Basis:
                 if cycle.start_year == start_year:
                     return cycle
             raise LookupError(f"No cycle starts in {start_year}.")
-        reported = {cycle_id for _, cycle_id in self.chosen} | {a.cycle_id for a in self.standing.focused}
-        with_submissions = [c for c in self.cycles if c.pk in reported]
+        latest = self.summary["latest"]
+        with_submissions = [c for c in self.cycles if c.start_year == latest]
         return (with_submissions or self.cycles or [None])[-1]
 
     def previous_cycle(self, cycle: Cycle) -> Cycle | None:
@@ -225,16 +239,12 @@ class Basis:
 
 def fingerprint(basis: Basis) -> str:
     """A hash of everything the comparison's pages show, for caching what
-    is drawn from it: every assessment read (its PCT, cycle, focus and
-    status, and when it last changed: the scorecard it kept changes only
-    with it), every PCT's code, name and SHA, the cycles, the competencies'
-    numbers and titles, the bands. Read from what the pages read anyway,
-    less the scorecards."""
-    standing = basis.standing
-    assessments = sorted((a.pk, a.pct_id, a.cycle_id, a.focus, a.status, a.updated_at)
-                         for a in [*standing.chosen.values(), *standing.focused])
+    is drawn from it: the assessments they may show (``Basis.summary``),
+    every PCT's code, name and SHA, the cycles, the competencies' numbers
+    and titles, the bands. Neither the assessments nor their scorecards are
+    read for it."""
     return hashlib.sha256(repr((
-        assessments, sorted(standing.returned),
+        basis.summary,
         [(p.pk, p.code, p.name, p.sha_id, p.sha.name if p.sha else "") for p in basis.pcts],
         [(c.pk, c.start_year) for c in basis.cycles],
         [(c.pk, c.number, c.short_title) for c in basis.competencies], basis.bands,
@@ -250,7 +260,7 @@ def read_standing(pcts: QuerySet[Organisation]) -> Standing:
     assessments = (
         Assessment.objects.filter(pct__in=pcts)
         .filter(Q(status__in=REPORTED) | Q(status=Assessment.Status.RETURNED, focus=""))
-        .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "updated_at")
+        .only("pk", "pct", "cycle", "focus", "status", "submitted_at")
         .order_by("pct__name", "pct__code", "focus")
     )
     standing = Standing(chosen={}, returned=set(), focused=[])

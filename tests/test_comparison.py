@@ -471,25 +471,25 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
 
     def pages():
         client.force_login(reviewer)
-        # The session, its user, the reviewer's membership; every cycle; the
-        # assessments of the SHA's PCTs (whole-organisation ones submitted,
-        # accepted or returned, and those of one focus submitted or
-        # accepted); the PCTs with their SHA; the scorecards the cycle's
-        # assessments kept (no answers are read); the competencies; the
-        # level bands.
-        with django_assert_num_queries(9):
+        # The session, its user, the reviewer's membership; every cycle; an
+        # aggregate of the SHA's assessments (for the latest cycle and the
+        # figures' cache key); the PCTs with their SHA; the competencies; the
+        # level bands; then, as the figures are not cached yet: the
+        # assessments (whole-organisation ones submitted, accepted or
+        # returned, and those of one focus submitted or accepted); the
+        # scorecards this cycle's kept (no answers are read).
+        with django_assert_num_queries(10):
             assert client.get(reverse("compare:matrix")).status_code == 200
-        # Again: the figures from the cache, so no scorecards.
+        # Again: the figures from the cache, so neither assessments nor scorecards.
         with django_assert_num_queries(8):
             assert client.get(reverse("compare:matrix")).status_code == 200
         client.force_login(admin_user)
         # The session, its user; the SHAs (the filter and the SHA means); the
-        # admin's membership (none, for the header); then as above: cycles,
-        # assessments, PCTs, scorecards, competencies, bands.
-        with django_assert_num_queries(10):
+        # admin's membership (none, for the header); then as above.
+        with django_assert_num_queries(11):
             assert client.get(reverse("compare:matrix")).status_code == 200
         # With ?sha=: that SHA, looked up by the access check.
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert client.get(reverse("compare:matrix"), {"sha": "Q30"}).status_code == 200
 
     pages()
@@ -507,21 +507,25 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
 def test_other_pages_query_counts(client, reviewer, board_member, sha_data, cycle,
                                   django_assert_num_queries):
     client.force_login(reviewer)
-    # Session, user, membership, cycles, assessments, then: the scorecards
-    # kept in every cycle, the competencies, the bands, the PCTs.
-    with django_assert_num_queries(9):
+    # Session, user, membership, cycles, the assessments' aggregate, the
+    # PCTs, competencies, bands (the cache key), then: the assessments, the
+    # scorecards kept in every cycle.
+    with django_assert_num_queries(10):
         client.get(reverse("compare:trends"))
-    # Session, user, membership, cycles, assessments, the GROUP BY per
-    # question as answered.
-    with django_assert_num_queries(6):
-        client.get(reverse("compare:questions"))
-    # Session, user, membership, the question, cycles, assessments, every
-    # answer to the question (its versions, and the answers "No").
+    # Session, user, membership, cycles, the assessments' aggregate (for the
+    # latest cycle), the assessments, the GROUP BY per question as answered.
     with django_assert_num_queries(7):
+        client.get(reverse("compare:questions"))
+    # Session, user, membership, the question, cycles, the aggregate, the
+    # assessments, every answer to the question (its versions, and the
+    # answers "No").
+    with django_assert_num_queries(8):
         client.get(reverse("compare:question", args=[17]))
     client.force_login(board_member)
-    # As the reviewer's matrix, and the board member's SHA for its name.
-    with django_assert_num_queries(10):
+    # The session, user, membership, the board member's SHA for its name,
+    # cycles, the aggregate, assessments, PCTs, scorecards, competencies,
+    # bands: the SHA's figures, never cached (they name no one else).
+    with django_assert_num_queries(11):
         client.get(reverse("compare:matrix"))
 
 
