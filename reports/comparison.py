@@ -157,11 +157,11 @@ class Basis:
     @cached_property
     def summary(self) -> dict:
         """One aggregate query over the assessments the comparison may show
-        (submitted, accepted or returned): how many, the sum of their ids and
-        their last change, which name every one of them as far as caching
-        needs (each change saves it, and so changes the last change; a
-        removal changes the count), and the first year of the latest cycle
-        with one submitted."""
+        (submitted, accepted or returned): their number, the sum of their ids
+        and their last change, which together change with any of them (the
+        workflow saves ``updated_at`` with every change; a removal changes
+        the number), and the first year of the latest cycle with one
+        submitted."""
         return Assessment.objects.filter(pct__in=self.pct_queryset, status__in=SHOWN).aggregate(
             count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"),
             latest=Max("cycle__start_year", filter=Q(status__in=REPORTED)),
