@@ -7,11 +7,15 @@ the scorecard its assessment kept at submission (no answer is read) against
 today's bands, as every report reads it. A fixed number of queries whatever
 the number of PCTs: the competencies, the bands, the assessments with their
 PCTs, the reviewers' levels with their reviewers.
+
+``fingerprint`` names everything ``build`` reads, from two small queries,
+so that what is drawn from it can be cached.
 """
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
 from assessments.models import Assessment, CompetencyReview, Cycle, Organisation
 from assessments.scorecards import load_bands
@@ -79,12 +83,50 @@ class Calibration:
     reviewer_names: dict[int | None, str]
 
 
-def build(pcts: QuerySet[Organisation], cycle: Cycle) -> Calibration:
-    competencies = list(Competency.objects.order_by("number"))
+@dataclass(frozen=True)
+class Framework:
+    """The competencies in order and the level bands: what every calibration reads first."""
+
+    competencies: list[Competency]
+    bands: list[Band]
+
+
+def read_framework() -> Framework:
+    """Two queries."""
+    return Framework(list(Competency.objects.order_by("number")), load_bands())
+
+
+def fingerprint(pcts: QuerySet[Organisation], cycle: Cycle, framework: Framework) -> str:
+    """A hash of everything ``build`` reads: the cycle, the competencies'
+    numbers and titles, the bands, each assessment it may count (its PCT's code,
+    name and SHA, its status, and when it last changed: its kept scores
+    change only with it), and per reviewer their name and how many levels
+    they recorded and when they last changed one (a changed level is a
+    later time; a removed one a smaller count). Two queries, some 150 and
+    some 20 rows nationally, none of them scorecards."""
+    # Those reviewed or not: a first level recorded is a new count below.
+    assessments = list(
+        Assessment.objects.filter(pct__in=pcts, cycle=cycle, focus="", status__in=REPORTED).order_by("pk")
+        .values_list("pk", "pct__code", "pct__name", "pct__sha__name", "status", "updated_at")
+    )
+    reviewers = list(
+        CompetencyReview.objects.filter(assessment_id__in=[a[0] for a in assessments])
+        .values_list("reviewer_id", "reviewer__first_name", "reviewer__last_name", "reviewer__username")
+        .annotate(levels=Count("pk"), last=Max("updated_at")).order_by("reviewer_id")
+    ) if assessments else []
+    inputs = (
+        cycle.pk, str(cycle), [(c.pk, c.number, c.short_title) for c in framework.competencies],
+        framework.bands, assessments, reviewers,
+    )
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+def build(pcts: QuerySet[Organisation], cycle: Cycle, framework: Framework | None = None) -> Calibration:
+    framework = framework or read_framework()
+    competencies = framework.competencies
     ids = [c.pk for c in competencies]
     # The level of every whole percentage: a level is read from the score as shown.
-    bands = load_bands()
-    levels = {whole: level_for(whole, bands) for whole in range(101)}
+    levels = {whole: level_for(whole, framework.bands) for whole in range(101)}
     assessments = list(
         counted(pcts).filter(cycle=cycle).order_by("pct__name", "pct__code")
         .values_list("pk", "pct_id", "pct__code", "pct__name", "pct__sha__name", "status", "scores")

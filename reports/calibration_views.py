@@ -7,14 +7,17 @@ filter value that is not one of the choices is left out (the default is
 shown) and the page answers 400 with the error at its field.
 """
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +30,9 @@ from . import calibration_data, calibration_exports, exports
 from .calibration import Rating, shade, signed
 from .calibration_data import Calibration, PctRow
 from .forms import CalibrationFilter
+
+# A day, as the site's other cached fragments: the key changes with the inputs.
+FIGURES_SECONDS = 86400
 
 
 @dataclass
@@ -73,13 +79,33 @@ def calibration(request: HttpRequest) -> HttpResponse:
     scope, form = _scope(request)
     context: dict = {"scope": scope, "form": form, "downloads": calibration_exports.DOWNLOADS}
     if scope.cycle is not None:
-        data = calibration_data.build(scope.pcts, scope.cycle)
-        context.update(data=data, rows=_heat_rows(data.rows, scope.national),
-                       mean=signed(_mean(data), decimals=2),
-                       competencies=[(c, signed(g.mean, decimals=2), g) for c, g in data.by_competency],
-                       reviewers=[(r, signed(r.gap.mean, decimals=2), signed(r.gap.others_mean, decimals=2))
-                                  for r in data.reviewers])
+        context["rated"], context["figures"] = _figures(scope, scope.cycle)
     return render(request, "compare/calibration.html", context, status=400 if form.errors else 200)
+
+
+def _figures(scope: CalibrationScope, cycle: Cycle) -> tuple[bool, SafeString]:
+    """Whether any level was rated, and the figures as HTML, cached under a
+    key naming everything they show: building and drawing a national
+    calibration (some 1,700 ratings) costs several times a bare page, and
+    reviewers come back to it far more often than its inputs change."""
+    framework = calibration_data.read_framework()
+    key = "calibration-figures:" + hashlib.sha256(repr((
+        calibration_data.fingerprint(scope.pcts, cycle, framework), scope.national, scope.label,
+    )).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        data = calibration_data.build(scope.pcts, cycle, framework)
+        html = render_to_string("compare/_calibration_figures.html", {
+            "scope": scope, "data": data, "rows": _heat_rows(data.rows, scope.national),
+            "mean": signed(_mean(data), decimals=2),
+            "competencies": [(c, signed(g.mean, decimals=2), g) for c, g in data.by_competency],
+            "reviewers": [(r, signed(r.gap.mean, decimals=2), signed(r.gap.others_mean, decimals=2))
+                          for r in data.reviewers],
+        })
+        cached = (bool(data.ratings), str(html))
+        cache.set(key, cached, FIGURES_SECONDS)
+    rated, html = cached
+    return rated, mark_safe(html)  # noqa: S308 - rendered by the template engine above
 
 
 def _mean(data: Calibration) -> float | None:

@@ -3,22 +3,26 @@
 Plain functions over a ``Basis``: the PCTs being compared, the cycles, the
 framework, the level bands and the assessment chosen for each PCT and cycle,
 each read in one query when first needed. Scores are the scorecards the
-assessments kept at submission, read with the assessments themselves (every
-compared assessment is submitted or accepted): no answer is read, and a page
-runs the same number of queries for 3 PCTs or 152, and for one cycle or ten.
+assessments kept at submission (every compared assessment is submitted or
+accepted), read in one more query for the cycles a page shows: no answer is
+read, and a page runs the same number of queries for 3 PCTs or 152.
 
-Which assessment stands for a PCT in a cycle: a submitted or accepted one;
-of several (one per focus), the whole-organisation one (no focus), else the
-latest submitted.
+Which assessment stands for a PCT in a cycle: its whole-organisation one
+(no focus), submitted or accepted. Only these are in the matrix, the ranks,
+the means and the trends: an assessment of one focus (an obesity strategy,
+say) answers for part of a PCT, so it is listed apart (``Matrix.focused``),
+never ranked against whole organisations. A whole-organisation assessment
+returned for changes is shown as such (``Row.returned``).
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import fmean, median
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from assessments.models import Answer, Assessment, Cycle, Organisation
 from assessments.scorecards import load_bands
@@ -26,6 +30,8 @@ from assessments.scoring import Band, Change, Tallies, change, level_for, whole_
 from competencies.models import Competency, Question
 
 REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
+SHOWN = (*REPORTED, Assessment.Status.RETURNED)
+RETURNED_FOR_CHANGES = "Returned for changes"
 
 
 @dataclass(frozen=True)
@@ -42,10 +48,13 @@ class Cell:
 
 @dataclass
 class Row:
-    """One PCT in the matrix; ``assessment`` is None when it has nothing submitted."""
+    """One PCT in the matrix; ``assessment`` is None when it has nothing
+    submitted, ``returned`` true when that is because its assessment was
+    returned for changes."""
 
     pct: Organisation
     assessment: Assessment | None = None
+    returned: bool = False
     cells: list[Cell] = field(default_factory=list)
     overall: Cell = Cell(None, None)
     rank: int | None = None
@@ -53,6 +62,16 @@ class Row:
     previous: Assessment | None = None
     changes: list[Change] = field(default_factory=list)
     overall_change: Change = Change(None)
+
+
+@dataclass(frozen=True)
+class FocusRow:
+    """A submitted or accepted assessment of one focus, listed apart."""
+
+    pct: Organisation
+    assessment: Assessment
+    cells: list[Cell]
+    overall: Cell
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,7 @@ class Matrix:
     rows: list[Row]
     mean: Summary
     median: Summary
+    focused: list[FocusRow] = field(default_factory=list)
 
     @property
     def reported(self) -> list[Row]:
@@ -82,6 +102,17 @@ class Matrix:
     @property
     def summaries(self) -> list[Summary]:
         return [self.mean, self.median]
+
+
+@dataclass(frozen=True)
+class Standing:
+    # The whole-organisation assessment, submitted or accepted, of each
+    # (PCT id, cycle id) that has one.
+    chosen: dict[tuple[int, int], Assessment]
+    # The (PCT id, cycle id) whose whole-organisation assessment was returned for changes.
+    returned: set[tuple[int, int]]
+    # Submitted or accepted assessments of one focus.
+    focused: list[Assessment]
 
 
 class Basis:
@@ -94,6 +125,8 @@ class Basis:
     def __init__(self, pcts: QuerySet[Organisation]):
         self.pct_queryset = pcts
         self._cells: dict[int, tuple[list[Cell], Cell]] = {}
+        self._scores: dict[int, dict] = {}
+        self._scored_cycles: set[int] = set()
 
     @cached_property
     def pcts(self) -> list[Organisation]:
@@ -122,9 +155,30 @@ class Basis:
         return Cell(percent, None if percent is None else self.levels[whole_percent(percent)])
 
     @cached_property
+    def summary(self) -> dict:
+        """One aggregate query over the assessments the comparison may show
+        (submitted, accepted or returned): their number, the sum of their ids
+        and their last change, which together change with any of them (the
+        workflow saves ``updated_at`` with every change; a removal changes
+        the number), and the first year of the latest cycle with one
+        submitted."""
+        return Assessment.objects.filter(pct__in=self.pct_queryset, status__in=SHOWN).aggregate(
+            count=Count("pk"), ids=Sum("pk"), changed=Max("updated_at"),
+            latest=Max("cycle__start_year", filter=Q(status__in=REPORTED)),
+        )
+
+    @cached_property
+    def standing(self) -> Standing:
+        return read_standing(self.pct_queryset)
+
+    @property
     def chosen(self) -> dict[tuple[int, int], Assessment]:
         """The assessment standing for each (PCT id, cycle id) that has one."""
-        return choose_assessments(self.pct_queryset)
+        return self.standing.chosen
+
+    @cached_property
+    def pct_by_id(self) -> dict[int, Organisation]:
+        return {pct.pk: pct for pct in self.pcts}
 
     def cycle(self, start_year: int | None) -> Cycle | None:
         """The cycle starting that year; without a year, the latest with anything
@@ -137,8 +191,8 @@ class Basis:
                 if cycle.start_year == start_year:
                     return cycle
             raise LookupError(f"No cycle starts in {start_year}.")
-        reported = {cycle_id for _, cycle_id in self.chosen}
-        with_submissions = [c for c in self.cycles if c.pk in reported]
+        latest = self.summary["latest"]
+        with_submissions = [c for c in self.cycles if c.start_year == latest]
         return (with_submissions or self.cycles or [None])[-1]
 
     def previous_cycle(self, cycle: Cycle) -> Cycle | None:
@@ -146,47 +200,89 @@ class Basis:
         return earlier[-1] if earlier else None
 
     def assessments_in(self, cycles: Iterable[Cycle]) -> list[Assessment]:
+        """The assessments standing for the PCTs in these cycles."""
         ids = {c.pk for c in cycles}
         return [a for (_, cycle_id), a in self.chosen.items() if cycle_id in ids]
 
+    def focused_in(self, cycle: Cycle) -> list[Assessment]:
+        """The submitted or accepted focus assessments of ``cycle``, by PCT
+        name and focus."""
+        return [a for a in self.standing.focused if a.cycle_id == cycle.pk]
+
     def row_cells(self, assessment: Assessment) -> tuple[list[Cell], Cell]:
-        """A chosen assessment's cell per competency, and its overall cell,
+        """A submitted assessment's cell per competency, and its overall cell,
         from the scorecard it kept at submission: worked out once, for the
         matrix, the changes and the trend alike."""
         if assessment.pk not in self._cells:
-            kept = Tallies.from_json(assessment.scores)
+            self.read_scores([assessment.cycle_id])
+            kept = Tallies.from_json(self._scores[assessment.pk])
             self._cells[assessment.pk] = (
                 [self.cell(kept.score_of(c.pk).percent) for c in self.competencies],
                 self.cell(kept.overall),
             )
         return self._cells[assessment.pk]
 
+    def read_scores(self, cycle_ids: Iterable[int]) -> None:
+        """The scorecards the submitted assessments of these cycles kept, in
+        one query for those cycles not read yet. Only the cycles shown are
+        read: a scorecard is some 1 kB of JSON, and a page that shows one
+        cycle of three would spend most of its time decoding the other two."""
+        wanted = set(cycle_ids) - self._scored_cycles
+        if not wanted:
+            return
+        self._scores.update(
+            Assessment.objects.filter(pct__in=self.pct_queryset, cycle_id__in=wanted, status__in=REPORTED)
+            .values_list("pk", "scores")
+        )
+        self._scored_cycles |= wanted
 
-def choose_assessments(pcts: QuerySet[Organisation]) -> dict[tuple[int, int], Assessment]:
-    """One query: every submitted or accepted assessment of these PCTs, with
-    its kept scorecard, of which one stands for each PCT and cycle (see the
-    module's docstring)."""
-    candidates = (
-        Assessment.objects.filter(pct__in=pcts, status__in=REPORTED)
-        .only("pk", "pct", "cycle", "focus", "status", "submitted_at", "scores")
-        .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+
+def fingerprint(basis: Basis) -> str:
+    """A hash of everything the comparison's pages show, for caching what
+    is drawn from it: the assessments they may show (``Basis.summary``),
+    every PCT's code, name and SHA, the cycles, the competencies' numbers
+    and titles, the bands. Neither the assessments nor their scorecards are
+    read for it."""
+    return hashlib.sha256(repr((
+        basis.summary,
+        [(p.pk, p.code, p.name, p.sha_id, p.sha.name if p.sha else "") for p in basis.pcts],
+        [(c.pk, c.start_year) for c in basis.cycles],
+        [(c.pk, c.number, c.short_title) for c in basis.competencies], basis.bands,
+    )).encode()).hexdigest()
+
+
+def read_standing(pcts: QuerySet[Organisation]) -> Standing:
+    """One query: the whole-organisation assessments of these PCTs that are
+    submitted, accepted or returned, and their submitted or accepted focus
+    assessments, without the scorecards they kept (``Basis.read_scores``).
+    A PCT has at most one assessment per cycle and focus (a database
+    constraint)."""
+    assessments = (
+        Assessment.objects.filter(pct__in=pcts)
+        .filter(Q(status__in=REPORTED) | Q(status=Assessment.Status.RETURNED, focus=""))
+        .only("pk", "pct", "cycle", "focus", "status", "submitted_at")
+        .order_by("pct__name", "pct__code", "focus")
     )
-    chosen: dict[tuple[int, int], Assessment] = {}
-    for assessment in candidates:
+    standing = Standing(chosen={}, returned=set(), focused=[])
+    for assessment in assessments:
         key = (assessment.pct_id, assessment.cycle_id)
-        current = chosen.get(key)
-        if current is None or (current.focus and not assessment.focus):
-            chosen[key] = assessment
-    return chosen
+        if assessment.focus:
+            standing.focused.append(assessment)
+        elif assessment.status == Assessment.Status.RETURNED:
+            standing.returned.add(key)
+        else:
+            standing.chosen[key] = assessment
+    return standing
 
 
 def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix:
     """Every PCT's scores in ``cycle`` and its rank; with ``changes``, also its
     change since the previous cycle."""
     previous = basis.previous_cycle(cycle)
+    basis.read_scores([cycle.pk, previous.pk] if changes and previous else [cycle.pk])
     rows = []
     for pct in basis.pcts:
-        row = Row(pct)
+        row = Row(pct, returned=(pct.pk, cycle.pk) in basis.standing.returned)
         assessment = basis.chosen.get((pct.pk, cycle.pk))
         if assessment is not None:
             row.assessment = assessment
@@ -207,6 +303,8 @@ def build_matrix(basis: Basis, cycle: Cycle, *, changes: bool = False) -> Matrix
         rows=rows,
         mean=summarise("Mean", fmean, reported, width, cell),
         median=summarise("Median", median, reported, width, cell),
+        focused=[FocusRow(basis.pct_by_id[a.pct_id], a, *basis.row_cells(a))
+                 for a in basis.focused_in(cycle)],
     )
 
 
@@ -241,8 +339,8 @@ def summarise(label: str, statistic: Callable[[list[float]], float],
 SORT_KEYS = ("name", "rank", "overall")
 
 
-def sort_keys(matrix: Matrix) -> list[str]:
-    return [*SORT_KEYS, *(f"c{c.number}" for c in matrix.competencies)]
+def sort_keys(competencies: list[Competency]) -> list[str]:
+    return [*SORT_KEYS, *(f"c{c.number}" for c in competencies)]
 
 
 def sort_rows(matrix: Matrix, *, key: str, descending: bool = False) -> list[Row]:
@@ -298,6 +396,7 @@ class TrendPoint:
 
 def trend(basis: Basis) -> list[TrendPoint]:
     """The mean per competency and overall in every cycle, oldest first."""
+    basis.read_scores(c.pk for c in basis.cycles)
     return [
         TrendPoint(cycle, summarise(
             "Mean", fmean, [basis.row_cells(a) for a in basis.assessments_in([cycle])],

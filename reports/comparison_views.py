@@ -7,12 +7,16 @@ only their own PCT beside the SHA's mean and median. Another SHA asked for is
 a 404, as are the pages naming other PCTs for a board member.
 """
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
@@ -25,6 +29,9 @@ from competencies.models import Question
 from . import comparison, exports
 from .comparison import Cell, Matrix, Row
 from .trend_chart import small_multiples
+
+# A day, as the site's other cached fragments: the key changes with the inputs.
+FIGURES_SECONDS = 86400
 
 
 @dataclass
@@ -97,26 +104,53 @@ def matrix(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     if scope.cycle is None:
         return _empty(request, scope)
-    table = comparison.build_matrix(scope.basis, scope.cycle)
     if not scope.named:
+        table = comparison.build_matrix(scope.basis, scope.cycle)
         return render(request, "compare/own.html", _own_context(scope, table))
-    keys = comparison.sort_keys(table)
     key = request.GET.get("sort", "name")
-    key = key if key in keys else "name"
+    key = key if key in comparison.sort_keys(scope.basis.competencies) else "name"
     descending = request.GET.get("dir") == "desc"
+    body = _figures(scope, ("matrix", key, descending), lambda: render_to_string(
+        "compare/_matrix_body.html", _matrix_context(scope, key, descending)))
+    return render(request, "compare/matrix.html", {
+        "scope": scope, "body": body, "sort": key, "descending": descending})
+
+
+def _matrix_context(scope: Scope, key: str, descending: bool) -> dict:
+    assert scope.cycle is not None
+    table = comparison.build_matrix(scope.basis, scope.cycle)
     rows = comparison.sort_rows(table, key=key, descending=descending)
     headers = _headers(scope, table, key, descending)
-    return render(request, "compare/matrix.html", {
-        "scope": scope, "matrix": table, "sort": key, "descending": descending,
+    return {
+        "scope": scope, "matrix": table, "descending": descending,
         "headers": headers, "sorted_by": next(h for h in headers if h["current"]),
         "rows": [_RowView(row, scope.national) for row in rows],
+        "focused": [_FocusView(row, scope.national) for row in table.focused],
         "summaries": [_summary_cells(s) for s in table.summaries],
         "sort_order": _sort_order(key, descending),
         "sha_means": [
             {"sha": s.sha, "pcts": s.pcts, **_summary_cells(s.mean)}
             for s in comparison.sha_means(scope.basis, table, scope.shas)
         ] if scope.national else [],
-    })
+    }
+
+
+def _figures(scope: Scope, what: tuple, draw: Callable[[], str]) -> SafeString:
+    """A comparison page's figures as HTML, cached under a key naming
+    everything they show: the comparison's fingerprint, the cycle, whose
+    PCTs (England or one SHA, which the links keep too) and ``what`` (the
+    page, and its sort). A national page has some 2,000 cells; reviewers
+    come back to it far more often than a PCT submits."""
+    assert scope.cycle is not None
+    key = "compare-figures:" + hashlib.sha256(repr((
+        comparison.fingerprint(scope.basis), scope.cycle.pk, scope.national, scope.label,
+        scope.sha_code, [(s.pk, s.code, s.name) for s in scope.shas], what,
+    )).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = str(draw())
+        cache.set(key, html, FIGURES_SECONDS)
+    return mark_safe(html)  # noqa: S308 - drawn by the template engine
 
 
 def _sort_order(key: str, descending: bool) -> str:
@@ -128,17 +162,19 @@ def _sort_order(key: str, descending: bool) -> str:
 
 
 def _headers(scope: Scope, table: Matrix, key: str, descending: bool) -> list[dict]:
-    # (sort key, heading, what the caption calls it)
-    columns = [("name", "PCT", "PCT name"), ("rank", "Rank", "rank"),
-               ("overall", "Overall", "overall score")]
-    columns += [(f"c{c.number}", f"{c.number}. {c.short_title}", f"{c.number}. {c.short_title}")
-                for c in table.competencies]
+    # (sort key, heading, what the caption calls it, competency number and title)
+    columns = [("name", "PCT", "PCT name", None, ""), ("rank", "Rank", "rank", None, ""),
+               ("overall", "Overall", "overall score", None, "")]
+    columns += [(f"c{c.number}", f"{c.number}. {c.short_title}", f"{c.number}. {c.short_title}",
+                 c.number, c.short_title) for c in table.competencies]
     headers = []
-    for column, label, phrase in columns:
+    for column, label, phrase, number, title in columns:
         current = column == key
         headers.append({
-            "key": column, "label": label, "title": label, "phrase": phrase, "current": current,
-            "competency": column.startswith("c"),
+            "key": column, "label": label, "phrase": phrase, "current": current,
+            # A competency's column shows its number; its title is in the key
+            # above the table, and in the heading's accessible name.
+            "number": number, "title": title,
             "href": scope.query(sort=column, dir="desc" if current and not descending else "asc"),
             "aria_sort": ("descending" if descending else "ascending") if current else "",
         })
@@ -157,6 +193,19 @@ class _RowView:
         self.url = reverse("reports:assessment", args=[row.assessment.pk]) if row.assessment else ""
         self.overall = _cells_html([row.overall], self.url) if row.assessment else ""
         self.cells = _cells_html(row.cells, self.url)
+        self.missing = comparison.RETURNED_FOR_CHANGES if row.returned else "No submitted assessment"
+
+
+class _FocusView:
+    """An assessment of one focus, listed apart from the matrix."""
+
+    def __init__(self, row: comparison.FocusRow, national: bool):
+        self.pct = row.pct
+        self.assessment = row.assessment
+        self.show_sha = national
+        url = reverse("reports:assessment", args=[row.assessment.pk])
+        self.overall = _cells_html([row.overall], url)
+        self.cells = _cells_html(row.cells, url)
 
 
 def _cells_html(cells: list[Cell], url: str = "") -> SafeString:
@@ -226,13 +275,21 @@ def trends(request: HttpRequest) -> HttpResponse:
     scope = _named_scope(request)
     if scope.cycle is None:
         return _empty(request, scope)
+    body = _figures(scope, ("trends",), lambda: render_to_string(
+        "compare/_trends_body.html", _trends_context(scope)))
+    return render(request, "compare/trends.html", {"scope": scope, "body": body})
+
+
+def _trends_context(scope: Scope) -> dict:
+    assert scope.cycle is not None
     basis = scope.basis
-    table = comparison.build_matrix(basis, scope.cycle, changes=True)
+    # The trend first: it reads every cycle's scorecards at once.
     points = [p for p in comparison.trend(basis) if p.mean.count]
+    table = comparison.build_matrix(basis, scope.cycle, changes=True)
     series = [(f"{c.number}. {c.short_title}", [p.mean.cells[i].percent for p in points])
               for i, c in enumerate(table.competencies)]
     series.append(("Overall", [p.mean.overall.percent for p in points]))
-    return render(request, "compare/trends.html", {
+    return {
         "scope": scope, "matrix": table, "points": points,
         "rows": [_TrendRow(row, table) for row in table.rows],
         "lines": [(label, [whole_percent(v) for v in values]) for label, values in series],
@@ -240,7 +297,7 @@ def trends(request: HttpRequest) -> HttpResponse:
             title=f"{scope.label}: mean score per competency in each cycle",
             cycles=[str(p.cycle) for p in points], series=series,
         ) if points else "",
-    })
+    }
 
 
 class _TrendRow:
@@ -251,7 +308,9 @@ class _TrendRow:
         self.pct = row.pct
         self.url = reverse("reports:assessment", args=[row.assessment.pk]) if row.assessment else ""
         self.note = ""
-        if row.assessment is None:
+        if row.assessment is None and row.returned:
+            self.note = f"{comparison.RETURNED_FOR_CHANGES} in {table.cycle}"
+        elif row.assessment is None:
             self.note = f"No submitted assessment for {table.cycle}"
         elif row.previous is None:
             self.note = f"Nothing submitted for {table.previous_cycle} to compare with"

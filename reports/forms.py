@@ -44,6 +44,15 @@ class CalibrationFilter(forms.Form):
         self.helper.add_input(Submit("", "Show", css_class="nhsuk-button--secondary",
                                      css_id="calibration-show"))
 
+    @property
+    def fragment_key(self) -> str | None:
+        """Everything the form shows (its choices and what is chosen), so that
+        its HTML can be cached; None when it shows an error."""
+        if self.errors:
+            return None
+        return repr([(name, getattr(field, "choices", None), self.data.get(name, ""))
+                     for name, field in self.fields.items()])
+
     def filters(self) -> tuple[int | None, str]:
         """The cycle's first year (None: the default) and the SHA's code
         ("" for every SHA), leaving out what is not a choice."""
@@ -86,6 +95,13 @@ class CompareFilter(forms.Form):
             Div(Submit("", "Show", css_class="nhsuk-button--secondary app-compare-filter__button"),
                 css_class="app-compare-filter__group"),
         )
+
+    @property
+    def fragment_key(self) -> str:
+        """Everything the form shows (its fields, their choices and what is
+        chosen), so that its HTML can be cached."""
+        return repr([(name, getattr(field, "choices", None), type(field.widget).__name__, self.initial.get(name))
+                     for name, field in self.fields.items()])
 
 
 class BoardPaperForm(forms.ModelForm):

@@ -12,11 +12,13 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments import workflow
-from assessments.models import Cycle, Organisation
+from assessments.models import Assessment, Cycle, LevelBand, Organisation
 from competencies.models import Competency
 from tests.conftest import make_person
 from tests.test_comparison import submit_with
@@ -220,6 +222,20 @@ def test_xlsx_and_its_file_name(client, admin_user, world):
     assert sheet.title == "Gap by reviewer 2008-09"
     name, *figures = [c.value for c in sheet[2]]
     assert name.startswith("Oscar") and figures == ["2008/09", 1, 3, 0, None]
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == "A1:F2"
+
+
+@pytest.mark.parametrize(("table", "columns", "rows"), [
+    ("ratings", "K", 1 + 3 * 11), ("competencies", "H", 1 + 11 + 1), ("reviewers", "F", 1 + 3)])
+def test_every_xlsx_has_a_filter_and_frozen_panes(client, admin_user, world, table, columns, rows):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("compare:export_calibration", args=[table, "xlsx"]))
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == rows
+    assert sheet.auto_filter.ref == f"A1:{columns}{rows}" and sheet.freeze_panes == "B2"
+    assert all(c.font.bold for c in sheet[1])
 
 
 def test_a_download_with_a_bad_filter_is_400(client, admin_user, world):
@@ -238,20 +254,27 @@ def test_query_count_does_not_grow_with_pcts(client, reviewer, admin_user, world
     def pages():
         client.force_login(reviewer)
         # The session, its user, the reviewer's membership; the cycles; the
-        # latest cycle with reviews; the competencies; the bands; the
-        # assessments counted with their PCTs and kept scores; the reviews
-        # with their reviewers' names.
+        # latest cycle with reviews; the competencies; the bands; what the
+        # figures show, for their cache key (the counted assessments with
+        # their PCTs, each reviewer's name and levels); then, as they are not
+        # cached yet: the assessments counted with their PCTs and kept
+        # scores; the reviews with their reviewers' names.
+        with django_assert_num_queries(11):
+            assert get().status_code == 200
+        # Again: the figures from the cache.
         with django_assert_num_queries(9):
             assert get().status_code == 200
         # The same with the cycle given: no need to find the latest.
         with django_assert_num_queries(8):
             assert get(cycle="2008").status_code == 200
         # The admin: the session, the user, the SHAs (the filter), the
-        # cycles, then as above; and the membership (none) for the header.
+        # cycles, then as above (England's figures drawn the first time);
+        # and the membership (none) for the header.
         client.force_login(admin_user)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(11):
             assert get(cycle="2008").status_code == 200
-        # One SHA: that SHA, looked up by the access check.
+        # One SHA: that SHA, looked up by the access check; the figures are
+        # the ones drawn for the SHA's reviewer.
         with django_assert_num_queries(10):
             assert get(cycle="2008", sha="Q30").status_code == 200
 
@@ -260,4 +283,62 @@ def test_query_count_does_not_grow_with_pcts(client, reviewer, admin_user, world
         extra = Organisation.objects.create(code=f"X{n}", name=f"Extra PCT {n}", kind="pct", sha=sha)
         assessment = submit_with(extra, cycle, make_person(f"board{n}", extra, "board_member"), no={n + 1})
         review(assessment, world["rhys"], {1: 1, 2: 2, 3: 4})
-    pages()
+    pages()  # the figures changed, so they are drawn again
+
+
+MATCHING_2 = "Matching the reviewer's</th><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">2</td>"
+
+
+# The figures are cached under a key naming what they show: each change below
+# behind the page's back shows at once.
+
+def _change_a_level(world):
+    review(world["north_tyneside"], world["rhys"], {1: 4})  # North Tyneside's 3 minus 4
+
+
+def _add_a_level(world):
+    review(world["sunderland"], world["rhys"], {2: 4})  # Sunderland's 4 minus 4
+
+
+def _remove_a_level(world):
+    world["north_tyneside"].reviews.get(competency__number=1).delete()
+
+
+def _rename_the_reviewer(world):
+    get_user_model().objects.filter(pk=world["rhys"].pk).update(first_name="Rhiannon")
+
+
+def _rename_the_pct(world):
+    Organisation.objects.filter(code="5KF").update(name="Sunderland Teaching PCT")
+
+
+def _accept(world):
+    Assessment.objects.filter(pk=world["sunderland"].pk).update(status="accepted", updated_at=timezone.now())
+
+
+def _retitle_a_competency(world):
+    Competency.objects.filter(number=2).update(short_title="Partner the community")
+
+
+def _move_a_band(world):
+    LevelBand.objects.filter(level=3).update(min_score=76)  # North Tyneside's 75% now level 2, as Rita said
+
+
+@pytest.mark.parametrize(("change", "shown"), [
+    (_change_a_level, f"{MINUS}1</td>"), (_add_a_level, "2 PCTs, 5 ratings."), (_remove_a_level, "2 PCTs, 3 ratings."),
+    (_rename_the_reviewer, "Rhiannon Evans"), (_rename_the_pct, "Sunderland Teaching PCT"),
+    (_accept, "Accepted"), (_retitle_a_competency, "Partner the community"), (_move_a_band, MATCHING_2),
+])
+def test_the_cached_figures_change_with_what_they_show(client, reviewer, world, change, shown):
+    def figures() -> str:
+        # After the filter's form, before the downloads.
+        return page(client, reviewer).text.split("</form>")[-1].split("<h2>Download</h2>")[0]
+
+    before = figures()
+    assert figures() == before  # from the cache, the same
+
+    change(world)
+    after = figures()
+
+    assert after != before
+    assert after.count(shown) > before.count(shown)

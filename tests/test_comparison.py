@@ -117,32 +117,45 @@ def test_mean_and_median(sha_data, sha, cycle):
     assert matrix.median.cells[C2].level.level == 4 and matrix.mean.cells[C2].level.level == 3
 
 
-def test_the_whole_organisation_assessment_stands_for_the_pct(pct, cycle, board_member, sha):
+def test_only_whole_organisation_assessments_are_compared(pct, sibling_pct, cycle, board_member,
+                                                         other_board_member, sha):
     focused = submit_with(pct, cycle, board_member, no=COMPETENCY_1, focus="Obesity strategy")
     whole = submit_with(pct, cycle, board_member, no=set())
+    # Sunderland has only a focus assessment: it is listed apart, not ranked.
+    alone = submit_with(sibling_pct, cycle, other_board_member, no=set(), focus="Dental services")
 
-    assert build(sha, cycle).rows[0].assessment.pk == whole.pk
-    assert focused.submitted_at < whole.submitted_at
+    matrix = build(sha, cycle)
 
-
-def test_without_a_whole_organisation_one_the_latest_submitted_stands(pct, cycle, board_member,
-                                                                     sha):
-    earlier = submit_with(pct, cycle, board_member, no=set(), focus="A first")
-    later = submit_with(pct, cycle, board_member, no=COMPETENCY_1, focus="B second")
-    Assessment.objects.filter(pk=earlier.pk).update(
-        submitted_at=later.submitted_at + datetime.timedelta(days=1))
-    draft = workflow.start_assessment(pct=pct, cycle=cycle, user=board_member)  # never shown
-
-    row = build(sha, cycle).rows[0]
-
-    assert row.assessment.pk == earlier.pk != draft.pk
+    rows = {r.pct.code: r for r in matrix.rows}
+    assert rows["5D8"].assessment.pk == whole.pk and rows["5D8"].rank == 1
+    assert rows["5KF"].assessment is None and rows["5KF"].rank is None and not rows["5KF"].returned
+    assert matrix.mean.count == 1 and matrix.mean.cells[C1].percent == 100
+    assert [(f.pct.code, f.assessment.pk) for f in matrix.focused] == [("5D8", focused.pk),
+                                                                        ("5KF", alone.pk)]
+    assert matrix.focused[0].cells[C1].percent == 0 and matrix.focused[1].overall.percent == 100
 
 
-def test_returned_and_draft_assessments_are_not_compared(pct, cycle, board_member, reviewer, sha):
+def test_focus_assessments_are_left_out_of_the_trend(pct, cycle, board_member, sha):
+    submit_with(pct, cycle, board_member, no=COMPETENCY_1, focus="Obesity strategy")
+    whole = submit_with(pct, Cycle.objects.create(start_year=2009), board_member, no=set())
+
+    basis = comparison.Basis(Organisation.objects.filter(sha=sha))
+    points = comparison.trend(basis)
+
+    assert [p.mean.count for p in points] == [0, 1]
+    assert basis.cycle(None) == whole.cycle
+
+
+def test_a_returned_assessment_is_shown_as_returned(pct, sibling_pct, cycle, board_member,
+                                                    other_board_member, reviewer, sha):
     assessment = submit_with(pct, cycle, board_member, no=set())
     workflow.return_to_pct(assessment=assessment, user=reviewer, comment="Add evidence.")
+    workflow.start_assessment(pct=sibling_pct, cycle=cycle, user=other_board_member)  # a draft
 
-    assert build(sha, cycle).rows[0].assessment is None
+    rows = {r.pct.code: r for r in build(sha, cycle).rows}
+
+    assert rows["5D8"].assessment is None and rows["5D8"].returned
+    assert rows["5KF"].assessment is None and not rows["5KF"].returned
 
 
 def test_equal_overall_scores_share_a_rank(pct, sibling_pct, gateshead, cycle, board_member,
@@ -202,9 +215,32 @@ def test_matrix_page_shows_numbers_levels_links_and_summaries(client, reviewer, 
     assert f'<td class="app-compare-level-2"><a href="{sunderland}">50%<small>Level 2</small></a></td>' in text
     assert "No submitted assessment" in text and "Hartlepool PCT" in text
     assert "SHA mean" in text and "SHA median" in text
-    assert 'title="1. Locally lead the NHS"' in text
-    assert "<span class=\"app-compare-abbr\">1. Locally lead the NHS</span>" in text
+    # A competency's heading shows its number; its accessible name is the whole title.
+    assert ('<span class="app-compare-number" aria-hidden="true" title="1. Locally lead the NHS">1</span>'
+            '<span class="nhsuk-u-visually-hidden">1. Locally lead the NHS</span>') in text
+    assert "<dt>11</dt><dd>Make sound financial investments</dd>" in text  # the key
+    assert "Assessments of one focus" not in text
     assert "/static/css/compare.css" in text and " style=" not in text
+
+
+def test_matrix_page_lists_focus_assessments_apart_and_says_returned(
+        client, reviewer, sha_data, pct, hartlepool, board_member, cycle):
+    focused = submit_with(pct, cycle, board_member, no=COMPETENCY_1, focus="Obesity strategy")
+    returned = submit_with(hartlepool, cycle, make_person("hal", hartlepool, "board_member"), no=set())
+    workflow.return_to_pct(assessment=returned, user=reviewer, comment="Add evidence.")
+    client.force_login(reviewer)
+
+    text = client.get(reverse("compare:matrix")).text
+
+    matrix, focus = text.split('<h2 id="focus">Assessments of one focus</h2>')
+    assert "Hartlepool PCT" in matrix and "Returned for changes" in matrix
+    assert "No submitted assessment" not in matrix and "Obesity strategy" not in matrix
+    assert "3 of 4 PCTs" in matrix and 'href="#focus">listed apart</a>' in matrix
+    focus = focus.split("<h2>")[0]
+    assert "North Tyneside PCT" in focus and "Focus: Obesity strategy" in focus
+    report = reverse("reports:assessment", args=[focused.pk])
+    assert f'<td class="app-compare-level-1"><a href="{report}">0%<small>Level 1</small></a></td>' in focus
+    assert "Sunderland" not in focus
 
 
 def test_without_level_bands_the_matrix_shows_scores_alone(client, reviewer, sha_data):
@@ -261,6 +297,31 @@ def test_trends_page_words_chart_and_table(client, reviewer, sha_data, pct, sibl
         '<td', 'class="nhsuk-table__cell', 'nhsuk-table__cell--numeric">71%</td><td',
         'class="nhsuk-table__cell', 'nhsuk-table__cell--numeric">50%</td>']
     assert "1. Locally lead the NHS: 2008/09 71%, 2009/10 50%" in text  # the chart's description
+
+
+def test_trends_page_says_returned(client, reviewer, sha_data, pct, sibling_pct, board_member,
+                                   other_board_member):
+    later = Cycle.objects.create(start_year=2009)
+    submit_with(pct, later, board_member, no=COMPETENCY_1)
+    returned = submit_with(sibling_pct, later, other_board_member, no=set())
+    workflow.return_to_pct(assessment=returned, user=reviewer, comment="Add evidence.")
+    client.force_login(reviewer)
+
+    text = client.get(reverse("compare:trends")).text
+
+    sunderland = text.split("Sunderland PCT")[-1].split("</tr>")[0]
+    assert "Returned for changes in 2009/10" in sunderland
+
+
+def test_board_member_whose_assessment_was_returned(client, other_board_member, sibling_pct, cycle,
+                                                    reviewer):
+    returned = submit_with(sibling_pct, cycle, other_board_member, no=set())
+    workflow.return_to_pct(assessment=returned, user=reviewer, comment="Add evidence.")
+    client.force_login(other_board_member)
+
+    text = client.get(reverse("compare:matrix")).text
+
+    assert "Sunderland PCT's assessment for 2008/09 was returned for changes" in text
 
 
 def test_yes_share_per_question(sha_data, sha, cycle):
@@ -346,7 +407,7 @@ def test_board_member_of_a_pct_with_nothing_submitted(client, other_board_member
 
     text = client.get(reverse("compare:matrix")).text
 
-    assert "Sunderland PCT has no submitted assessment for 2008/09" in text
+    assert "Sunderland PCT has no submitted whole-organisation assessment for 2008/09" in text
     assert "North Tyneside" not in text
 
 
@@ -410,49 +471,61 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
 
     def pages():
         client.force_login(reviewer)
-        # The session, its user, the reviewer's membership; every cycle; every
-        # submitted or accepted assessment of the SHA's PCTs, with the
-        # scorecard it kept (no answers are read); the PCTs with their SHA;
-        # the competencies; the level bands.
+        # The session, its user, the reviewer's membership; every cycle; an
+        # aggregate of the SHA's assessments (for the latest cycle and the
+        # figures' cache key); the PCTs with their SHA; the competencies; the
+        # level bands; then, as the figures are not cached yet: the
+        # assessments (whole-organisation ones submitted, accepted or
+        # returned, and those of one focus submitted or accepted); the
+        # scorecards this cycle's kept (no answers are read).
+        with django_assert_num_queries(10):
+            assert client.get(reverse("compare:matrix")).status_code == 200
+        # Again: the figures from the cache, so neither assessments nor scorecards.
         with django_assert_num_queries(8):
             assert client.get(reverse("compare:matrix")).status_code == 200
         client.force_login(admin_user)
         # The session, its user; the SHAs (the filter and the SHA means); the
-        # admin's membership (none, for the header); then as above: cycles,
-        # assessments with their scorecards, PCTs, competencies, bands.
-        with django_assert_num_queries(9):
+        # admin's membership (none, for the header); then as above.
+        with django_assert_num_queries(11):
             assert client.get(reverse("compare:matrix")).status_code == 200
         # With ?sha=: that SHA, looked up by the access check.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             assert client.get(reverse("compare:matrix"), {"sha": "Q30"}).status_code == 200
 
     pages()
     for n in range(6):
         extra = Organisation.objects.create(code=f"X{n}", name=f"Extra PCT {n}", kind="pct", sha=sha)
         person = make_person(f"board{n}", extra, "board_member")
-        submit_with(extra, cycle, person, no={n + 1})
+        whole = submit_with(extra, cycle, person, no={n + 1})
+        if n % 2:  # shown as returned for changes
+            workflow.return_to_pct(assessment=whole, user=reviewer, comment="Add evidence.")
         submit_with(extra, earlier, person, no={n + 2})
+        submit_with(extra, cycle, person, no={n + 3}, focus="Obesity strategy")  # listed apart
     pages()
 
 
 def test_other_pages_query_counts(client, reviewer, board_member, sha_data, cycle,
                                   django_assert_num_queries):
     client.force_login(reviewer)
-    # Session, user, membership, cycles, assessments with the scorecards
-    # they kept (every cycle's), then: the PCTs, competencies, bands.
-    with django_assert_num_queries(8):
+    # Session, user, membership, cycles, the assessments' aggregate, the
+    # PCTs, competencies, bands (the cache key), then: the assessments, the
+    # scorecards kept in every cycle.
+    with django_assert_num_queries(10):
         client.get(reverse("compare:trends"))
-    # Session, user, membership, cycles, assessments, the GROUP BY per
-    # question as answered.
-    with django_assert_num_queries(6):
-        client.get(reverse("compare:questions"))
-    # Session, user, membership, the question, cycles, assessments, every
-    # answer to the question (its versions, and the answers "No").
+    # Session, user, membership, cycles, the assessments' aggregate (for the
+    # latest cycle), the assessments, the GROUP BY per question as answered.
     with django_assert_num_queries(7):
+        client.get(reverse("compare:questions"))
+    # Session, user, membership, the question, cycles, the aggregate, the
+    # assessments, every answer to the question (its versions, and the
+    # answers "No").
+    with django_assert_num_queries(8):
         client.get(reverse("compare:question", args=[17]))
     client.force_login(board_member)
-    # As the reviewer's matrix, and the board member's SHA for its name.
-    with django_assert_num_queries(9):
+    # The session, user, membership, the board member's SHA for its name,
+    # cycles, the aggregate, assessments, PCTs, scorecards, competencies,
+    # bands: the SHA's figures, never cached (they name no one else).
+    with django_assert_num_queries(11):
         client.get(reverse("compare:matrix"))
 
 
@@ -464,3 +537,81 @@ def test_odd_sort_parameters_still_show_the_matrix(client, reviewer, sha_data, p
     response = client.get(reverse("compare:matrix"), params)
 
     assert response.status_code == 200 and response.text.count("aria-sort=") == 1
+
+
+# The matrix's and the trends' figures are cached under a key naming what they
+# show: each change below, behind the pages' back, shows at once.
+
+def _submit_hartlepool(data, reviewer):
+    hartlepool = Organisation.objects.get(code="5D9")
+    submit_with(hartlepool, data["5D8"].cycle, make_person("hal", hartlepool, "board_member"), no=set())
+    return "Hartlepool PCT</a>"
+
+
+def _return_sunderland(data, reviewer):
+    workflow.return_to_pct(assessment=data["5KF"], user=reviewer, comment="Add evidence.")
+    return "Returned for changes"
+
+
+def _accept_sunderland(data, reviewer):
+    accept(data["5KF"], reviewer)
+    return '<span class="app-compare-note">Accepted</span>'
+
+
+def _rename_a_pct(data, reviewer):
+    Organisation.objects.filter(code="5KF").update(name="Sunderland Teaching PCT")
+    return "Sunderland Teaching PCT"
+
+
+def _retitle_a_competency(data, reviewer):
+    from competencies.models import Competency
+
+    Competency.objects.filter(number=2).update(short_title="Partner the community")
+    return "Partner the community"
+
+
+def _move_a_band(data, reviewer):
+    from assessments.models import LevelBand
+
+    LevelBand.objects.filter(level=4).update(min_score=99.5)  # Sunderland's 91% overall: level 3
+    return "Level 3"
+
+
+def _add_a_focus_assessment(data, reviewer):
+    submit_with(data["5KG"].pct, data["5KG"].cycle, make_person("gus", data["5KG"].pct, "board_member"),
+                no=set(), focus="Dental services")
+    return "Dental services"
+
+
+def assert_figures_follow(client, url, change, data, reviewer):
+    def figures() -> str:
+        # After the heading: the navigation and the figures (and on the
+        # matrix page the downloads), not the header's form with its CSRF token.
+        return client.get(url).text.split("</h1>")[1]
+
+    before = figures()
+    assert figures() == before  # from the cache, the same
+
+    shown = change(data, reviewer)
+    after = figures()
+
+    assert after.count(shown) > before.count(shown)
+
+
+@pytest.mark.parametrize("change", [_submit_hartlepool, _return_sunderland, _accept_sunderland, _rename_a_pct,
+                                    _retitle_a_competency, _move_a_band, _add_a_focus_assessment])
+def test_the_cached_matrix_changes_with_what_it_shows(client, reviewer, sha_data, change):
+    client.force_login(reviewer)
+
+    assert_figures_follow(client, reverse("compare:matrix"), change, sha_data, reviewer)
+
+
+@pytest.mark.parametrize("change", [_submit_hartlepool, _return_sunderland, _rename_a_pct, _retitle_a_competency])
+def test_the_cached_trends_change_with_what_they_show(client, reviewer, sha_data, change, pct, sibling_pct,
+                                                     board_member, other_board_member):
+    earlier = Cycle.objects.create(start_year=2007)
+    submit_with(pct, earlier, board_member, no=set())
+    submit_with(sibling_pct, earlier, other_board_member, no=set())
+    client.force_login(reviewer)
+
+    assert_figures_follow(client, reverse("compare:trends"), change, sha_data, reviewer)

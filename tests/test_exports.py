@@ -97,7 +97,9 @@ def test_matrix_xlsx_formats(client, reviewer, data):
     assert response["Content-Disposition"] == 'attachment; filename="north-east-sha-2008-09-matrix.xlsx"'
     sheet = workbook(response).active
     assert sheet.title == "Matrix 2008-09"
-    assert sheet.freeze_panes == "A2"
+    # The header row and the PCT codes stay in view; a filter over the whole table.
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == "A1:AE4"  # 9 + 2 × 11 columns, 3 PCTs
     assert [c.value for c in sheet[1]][:11] == MATRIX_HEADER
     assert all(c.font.bold for c in sheet[1])
     assert sheet.column_dimensions["B"].width == 36
@@ -107,6 +109,39 @@ def test_matrix_xlsx_formats(client, reviewer, data):
     assert sheet["H3"].number_format == "0%" and sheet["H3"].value == pytest.approx((8 / 9 + 9) / 11)
     assert sheet["J3"].number_format == "0%" and sheet["J3"].value == 0
     assert sheet["I3"].number_format == "General" and sheet["I3"].value == 4
+
+
+def test_matrix_says_returned_and_lists_focus_assessments_last(client, reviewer, data, pct, cycle,
+                                                             board_member):
+    from assessments import workflow
+
+    hartlepool = Organisation.objects.get(code="5D9")
+    returned = submit_with(hartlepool, cycle, make_person("hal", hartlepool, "board_member"), no=set())
+    workflow.return_to_pct(assessment=returned, user=reviewer, comment="Add evidence.")
+    submit_with(pct, cycle, board_member, no=set(), focus="=Obesity strategy")
+    client.force_login(reviewer)
+
+    rows = csv_rows(get(client, "export_matrix", "csv"))
+
+    by_code = {row[0]: row for row in rows[1:4]}
+    assert by_code["5D9"][4:6] == ["Returned for changes", ""]
+    assert by_code["5D8"][4:7] == ["Submitted", "", "2"]
+    # The focus assessment after every PCT, not ranked: 100% everywhere, level 4.
+    assert rows[4][:9] == ["5D8", "North Tyneside PCT", "North East SHA", "2008/09", "Submitted",
+                           "'=Obesity strategy", "", "100.0", "4"]
+    assert len(rows) == 1 + 3 + 1
+
+
+def test_answers_include_focus_assessments_after_the_whole_organisation(client, reviewer, data, pct,
+                                                                        cycle, board_member):
+    submit_with(pct, cycle, board_member, no=set(), focus="Obesity strategy")
+    client.force_login(reviewer)
+
+    rows = csv_rows(get(client, "export_answers", "csv"))
+
+    north_tyneside = [row for row in rows[1:] if row[0] == "5D8"]
+    assert [row[4] for row in north_tyneside] == [""] * 112 + ["Obesity strategy"] * 112
+    assert len(rows) == 1 + 3 * 112
 
 
 def test_answers_csv_one_row_per_pct_and_question(client, reviewer, data):
@@ -145,16 +180,31 @@ def test_formulas_are_neutralised_in_csv(client, reviewer, data):
     assert {row[10] for row in hostile} == {"'=cmd|' /C calc'!A0"}
 
 
-def test_formulas_are_neutralised_in_xlsx(client, reviewer, data):
+def test_formulas_are_text_in_xlsx_unchanged_and_quote_prefixed(client, reviewer, data):
     client.force_login(reviewer)
 
     sheet = workbook(get(client, "export_actions", "xlsx")).active
 
     hostile = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "5KF"]
-    # XML reads a stored carriage return back as a line feed.
-    assert [row[9].value for row in hostile] == ["'" + v.replace("\r", "\n") for v in HOSTILE]
-    assert all(row[9].data_type == "s" and row[10].data_type == "s" for row in hostile)
-    assert {row[10].value for row in hostile} == {"'=cmd|' /C calc'!A0"}
+    # No apostrophe added: the value is exactly as typed, stored as text, and
+    # quote-prefixed, as Excel stores a text typed after an apostrophe, so that
+    # it stays text when edited.
+    assert [row[9].value for row in hostile] == HOSTILE
+    assert {row[10].value for row in hostile} == {"=cmd|' /C calc'!A0"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for row in hostile for cell in row[9:11])
+    # Ordinary text is not quote-prefixed.
+    ordinary = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "5D8")
+    assert ordinary[9].value == "Agree a plan" and not ordinary[9].quotePrefix
+    assert not any(c.quotePrefix for c in sheet[1])
+
+
+def test_formula_like_header_is_text_too():
+    from openpyxl import Workbook
+
+    sheet = Workbook(write_only=True).create_sheet()
+    cell = exports._header_cell(sheet, "=SUM(A1)")
+
+    assert (cell.value, cell.data_type, cell.quotePrefix, cell.font.bold) == ("=SUM(A1)", "s", True, True)
 
 
 def test_answers_xlsx_frozen_header_dates_and_widths(client, reviewer, data):
@@ -165,7 +215,8 @@ def test_answers_xlsx_frozen_header_dates_and_widths(client, reviewer, data):
     assert response["Content-Disposition"] == 'attachment; filename="north-east-sha-2008-09-answers.xlsx"'
     assert response["Content-Type"] == exports.XLSX
     sheet = workbook(response).active
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == "A1:M225"
     assert [c.value for c in sheet[1]] == ANSWER_HEADER and all(c.font.bold for c in sheet[1])
     assert sheet.max_row == 1 + 2 * 112
     assert sheet.column_dimensions["H"].width == 70 and sheet.column_dimensions["J"].width == 60
@@ -174,6 +225,8 @@ def test_answers_xlsx_frozen_header_dates_and_widths(client, reviewer, data):
     assert all(c.number_format == "dd/mm/yyyy" and c.value == datetime.datetime(2009, 3, 31)
                for c in due)
     assert all(isinstance(row[5].value, int) for row in sheet.iter_rows(min_row=2))
+    # Empty text is an empty cell, not a cell holding "".
+    assert {row[4].value for row in sheet.iter_rows(min_row=2)} == {None}
 
 
 def test_control_characters_do_not_break_the_workbook(client, reviewer, pct, cycle, board_member):
@@ -224,6 +277,18 @@ def test_other_cycle_by_parameter(client, reviewer, data):
     assert csv_rows(response) == [ANSWER_HEADER]
 
 
+def test_an_empty_xlsx_still_has_its_header_filter_and_panes(client, reviewer, data):
+    from assessments.models import Cycle
+
+    Cycle.objects.create(start_year=2009)
+    client.force_login(reviewer)
+
+    sheet = workbook(get(client, "export_answers", "xlsx", cycle="2009")).active
+
+    assert [c.value for c in sheet[1]] == ANSWER_HEADER and sheet.max_row == 1
+    assert sheet.auto_filter.ref == "A1:M1" and sheet.freeze_panes == "B2"
+
+
 @pytest.mark.parametrize("name", ["export_matrix", "export_answers", "export_actions"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_board_members_and_other_shas_get_404(client, board_member, other_reviewer, data, name, fmt):
@@ -257,9 +322,10 @@ def test_answers_export_queries_do_not_grow_with_pcts(client, reviewer, data, sh
     client.force_login(reviewer)
 
     def download():
-        # Session, user, membership, cycles, the SHA's assessments, then the
-        # answers read in chunks as the file streams (one query while under 2,000 rows).
-        with django_assert_num_queries(6):
+        # Session, user, membership, cycles, an aggregate of the SHA's
+        # assessments (the latest cycle), the assessments, then the answers
+        # read in chunks as the file streams (one query while under 2,000 rows).
+        with django_assert_num_queries(7):
             csv_rows(get(client, "export_answers", "csv"))
 
     download()

@@ -9,7 +9,11 @@ twentieth of a render); ``pdf_waiting_page_s``, the page that waits for a
 report not yet stored, costs about what a cached download does (no render in
 the request); ``pdf_peak_mb`` at most 300 MB; ``calibration_ratio`` at most 4 (the
 national calibration page, 10 SHAs and 152 PCTs, to the site's bare logged-in
-page measured in turns with it, as the admin).
+page measured in turns with it, as the admin); ``xlsx_national_s`` at most
+1.0 s (England's answers in the latest cycle as XLSX, 16,800 rows, as the
+admin downloads them); ``comparison_ratio`` and ``trends_ratio`` at most 4
+(the national matrix and trends pages, to the bare logged-in page, as the
+admin).
 """
 
 import io
@@ -141,6 +145,14 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         # Goal: at most 0.25 s with 10 SHAs and 152 PCTs.
         yield "comparison_s", lambda: context.median_time(
             lambda: admin.get(national, secure=True), repeat=10), "s"
+        shell = reverse("password_change_done")
+        for name, url in (("comparison_ratio", national), ("trends_ratio", reverse("compare:trends"))):
+            # Goal: at most 4.
+            yield name, _ratio(context, admin, url, shell), ""
+        answers = reverse("compare:export_answers", kwargs={"fmt": "xlsx"})
+        # Goal: at most 1.0 s.
+        yield "xlsx_national_s", lambda: context.median_time(
+            lambda: _download(admin, answers), repeat=5), "s"
 
     yield from _calibration(context)
 
@@ -166,6 +178,29 @@ def _calibration(context: BenchContext) -> Iterator[tuple[str, object, str]]:
     if context.national:
         # Goal: at most 4.
         yield "calibration_ratio", calibration_ratio, ""
+
+
+def _ratio(context: BenchContext, client, url: str, shell: str):
+    """A page's time over the bare logged-in page's, measured in turns."""
+    def get(path):
+        response = client.get(path, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}, not 200")
+
+    def ratio() -> float:
+        timed, bare = context.median_times(lambda: get(url), lambda: get(shell))
+        return timed / bare
+
+    return ratio
+
+
+def _download(client, url) -> bytes:
+    """The whole file, as a browser would receive it: an export is written as
+    it is sent."""
+    response = client.get(url, secure=True)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+    return b"".join(response.streaming_content)
 
 
 def _status_kb(field: str) -> int:
