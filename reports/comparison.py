@@ -24,7 +24,8 @@ from statistics import fmean, median
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from assessments.models import Answer, Assessment, Cycle, Organisation
+from assessments import deadlines
+from assessments.models import Answer, Assessment, Cycle, Organisation, SubmissionDeadline
 from assessments.scorecards import load_bands
 from assessments.scoring import Band, Change, Tallies, change, level_for, whole_percent
 from competencies.models import Competency, Question
@@ -62,6 +63,11 @@ class Row:
     previous: Assessment | None = None
     changes: list[Change] = field(default_factory=list)
     overall_change: Change = Change(None)
+
+    @property
+    def late(self) -> bool:
+        """First submitted after its deadline (read with the assessment: no query)."""
+        return self.assessment is not None and deadlines.is_late(self.assessment)
 
 
 @dataclass(frozen=True)
@@ -241,13 +247,15 @@ def fingerprint(basis: Basis) -> str:
     """A hash of everything the comparison's pages show, for caching what
     is drawn from it: the assessments they may show (``Basis.summary``),
     every PCT's code, name and SHA, the cycles, the competencies' numbers
-    and titles, the bands. Neither the assessments nor their scorecards are
+    and titles, the bands, the submission deadlines. Neither the assessments nor their scorecards are
     read for it."""
     return hashlib.sha256(repr((
         basis.summary,
         [(p.pk, p.code, p.name, p.sha_id, p.sha.name if p.sha else "") for p in basis.pcts],
         [(c.pk, c.start_year) for c in basis.cycles],
         [(c.pk, c.number, c.short_title) for c in basis.competencies], basis.bands,
+        # Which submissions were late.
+        list(SubmissionDeadline.objects.order_by("pk").values_list("cycle_id", "sha_id", "due")),
     )).encode()).hexdigest()
 
 
@@ -258,7 +266,7 @@ def read_standing(pcts: QuerySet[Organisation]) -> Standing:
     A PCT has at most one assessment per cycle and focus (a database
     constraint)."""
     assessments = (
-        Assessment.objects.filter(pct__in=pcts)
+        deadlines.with_deadlines(Assessment.objects.filter(pct__in=pcts))
         .filter(Q(status__in=REPORTED) | Q(status=Assessment.Status.RETURNED, focus=""))
         .only("pk", "pct", "cycle", "focus", "status", "submitted_at")
         .order_by("pct__name", "pct__code", "focus")

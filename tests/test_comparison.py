@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import workflow
-from assessments.models import Answer, Assessment, Cycle, Organisation
+from assessments.models import Answer, Assessment, Cycle, Organisation, SubmissionDeadline
 from reports import comparison
 from tests.conftest import make_person
 from tests.factories import accept
@@ -463,6 +463,24 @@ def test_no_cycles_at_all(client, reviewer, sha):
     assert response.status_code == 200 and "no assessment cycles yet" in response.text
 
 
+def test_a_submission_after_its_deadline_is_marked_late_until_the_deadline_moves(
+        client, reviewer, sha_data, cycle, sha):
+    client.force_login(reviewer)
+    late = '<strong class="nhsuk-tag nhsuk-tag--orange">Submitted late</strong>'
+    assert late not in client.get(reverse("compare:matrix")).text  # no deadline: never late
+
+    # Every assessment of sha_data was submitted today, long after this.
+    deadline = SubmissionDeadline.objects.create(cycle=cycle, sha=sha, due=datetime.date(2009, 3, 31))
+    text = client.get(reverse("compare:matrix")).text
+    assert text.count(late) == 3  # each PCT that submitted; Hartlepool has not
+    north_tyneside = text.split("North Tyneside PCT", 1)[1].split("</th>", 1)[0]
+    assert late in north_tyneside
+
+    deadline.due = datetime.date.today() + datetime.timedelta(days=1)
+    deadline.save()
+    assert late not in client.get(reverse("compare:matrix")).text
+
+
 def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user, sha, pct, cycle,
                                                     board_member, django_assert_num_queries):
     submit_with(pct, cycle, board_member, no={1})
@@ -476,20 +494,21 @@ def test_matrix_query_count_does_not_grow_with_pcts(client, reviewer, admin_user
         # figures' cache key); the PCTs with their SHA; the competencies; the
         # level bands; then, as the figures are not cached yet: the
         # assessments (whole-organisation ones submitted, accepted or
-        # returned, and those of one focus submitted or accepted); the
-        # scorecards this cycle's kept (no answers are read).
-        with django_assert_num_queries(10):
+        # returned, and those of one focus submitted or accepted, with
+        # their deadlines); the scorecards this cycle's kept (no answers are
+        # read); the submission deadlines, for the key.
+        with django_assert_num_queries(11):
             assert client.get(reverse("compare:matrix")).status_code == 200
         # Again: the figures from the cache, so neither assessments nor scorecards.
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             assert client.get(reverse("compare:matrix")).status_code == 200
         client.force_login(admin_user)
         # The session, its user; the SHAs (the filter and the SHA means); the
         # admin's membership (none, for the header); then as above.
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert client.get(reverse("compare:matrix")).status_code == 200
         # With ?sha=: that SHA, looked up by the access check.
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             assert client.get(reverse("compare:matrix"), {"sha": "Q30"}).status_code == 200
 
     pages()
@@ -508,9 +527,9 @@ def test_other_pages_query_counts(client, reviewer, board_member, sha_data, cycl
                                   django_assert_num_queries):
     client.force_login(reviewer)
     # Session, user, membership, cycles, the assessments' aggregate, the
-    # PCTs, competencies, bands (the cache key), then: the assessments, the
-    # scorecards kept in every cycle.
-    with django_assert_num_queries(10):
+    # PCTs, competencies, bands, submission deadlines (the cache key), then:
+    # the assessments, the scorecards kept in every cycle.
+    with django_assert_num_queries(11):
         client.get(reverse("compare:trends"))
     # Session, user, membership, cycles, the assessments' aggregate (for the
     # latest cycle), the assessments, the GROUP BY per question as answered.
