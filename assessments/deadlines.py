@@ -57,6 +57,13 @@ def with_deadlines(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
+def submission_due_between(assessments: QuerySet[Assessment], first: datetime.date, last: datetime.date
+                           ) -> QuerySet[Assessment]:
+    """Those of the assessments whose submission deadline falls from ``first`` to ``last``."""
+    due = _submission_due(OuterRef("cycle_id"), OuterRef("pct__sha_id"))
+    return assessments.alias(due=due).filter(due__range=(first, last))
+
+
 def _annotated(assessment: Assessment, name: str):
     if hasattr(assessment, name):
         return getattr(assessment, name)

@@ -34,11 +34,16 @@ def link(name: str, *args: object) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=args)}"
 
 
+def members_of(organisation_ids: Iterable[int], role: str) -> QuerySet:
+    """The active people with an email address in one role of these organisations, by name."""
+    return (get_user_model().objects
+            .filter(membership__organisation__in=organisation_ids, membership__role=role, is_active=True)
+            .exclude(email="").order_by("first_name", "last_name", "username"))
+
+
 def members(organisation: Organisation | None, role: str) -> QuerySet:
     """The active people with an email address in one role of one organisation, by name."""
-    return (get_user_model().objects
-            .filter(membership__organisation=organisation, membership__role=role, is_active=True)
-            .exclude(email="").order_by("first_name", "last_name", "username"))
+    return members_of([organisation.pk] if organisation else [], role)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments import assignments, workflow
 from assessments.models import Answer, EmailPreference, Membership, SentReminder, SubmissionDeadline
-from assessments.reminders import record_reminders, threshold
+from assessments.reminders import due_reminders, record_reminders, threshold
 from competencies.models import Competency
 from tests.conftest import fill, make_person, run_tasks
 
@@ -118,7 +118,7 @@ def test_the_14_7_and_1_day_reminders_each_go_once_on_their_day_or_the_first_run
         if days == 5:
             continue  # the scheduler missed a day: nothing due then anyway
         new = record_reminders(today=due - datetime.timedelta(days=days))
-        thresholds += [(days, reminder.days_before, reminder.person.username) for reminder in new]
+        thresholds += [(days, each.reminder.days_before, each.reminder.person.username) for each in new]
 
     assert thresholds == [(14, 14, "alice"), (14, 14, "carol"), (7, 7, "alice"), (7, 7, "carol"),
                           (1, 1, "alice"), (1, 1, "carol")]
@@ -226,3 +226,27 @@ def test_admins_see_the_reminders_queued(client, admin_user, nearly_done):
 
     assert response.status_code == 200
     assert "carol" in response.text and "Submission deadline" in response.text
+
+
+def test_the_days_reminders_are_worked_out_in_a_few_queries_however_many_pcts(
+        nearly_done, cycle, sibling_pct, other_board_member, other_sha_pct, django_assert_num_queries):
+    """National scale (152 PCTs) asks the database no more than one PCT does."""
+    from tests.factories import PctFactory
+
+    for pct, board in [(sibling_pct, other_board_member), (other_sha_pct, make_person("olive", other_sha_pct,
+                                                                                       "board_member")),
+                       *((p, make_person(f"board{n}", p, "board_member", email=f"board{n}@example.org"))
+                         for n, p in enumerate(PctFactory.create_batch(3, sha=sibling_pct.sha)))]:
+        board.email = f"{board.username}@example.org"
+        board.save()
+        workflow.start_assessment(pct=pct, cycle=cycle, user=board)
+    with django_assert_num_queries(6):
+        # The assessments due in the fortnight; every PCT's open actions; the
+        # boards of the PCTs with either; the assessments' answers,
+        # assignments, and the competencies.
+        due = due_reminders(today())
+    assert len({each.reminder.pct_id for each in due}) == 6
+    assert len(record_reminders(today=today())) == len(due)
+
+    with django_assert_num_queries(7):  # the six, and the reminders recorded already
+        assert record_reminders(today=today()) == []
