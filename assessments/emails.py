@@ -78,17 +78,23 @@ def send_all(emails: Iterable[Email]) -> int:
     """
     connection = get_connection()
     sent = 0
-    for email in emails:
-        person = email.person
-        try:
-            sent += email.message(connection).send()
-        except (smtplib.SMTPException, OSError) as error:
-            logger.error(
-                "Could not send the email “%s” to %s <%s>: %s", email.subject, person, person.email, error,
-                extra={"person": person.get_username(), "person_id": person.pk, "to": person.email,
-                       "subject": email.subject, "email": email.template},
-            )
-    connection.close()
+    try:
+        for email in emails:
+            person = email.person
+            try:
+                # Opened here, the connection stays open for the next email (a
+                # message's own send would close it); again after a failure.
+                connection.open()
+                sent += email.message(connection).send()
+            except (smtplib.SMTPException, OSError) as error:
+                connection.close()  # a server may hang up on a refusal (421)
+                logger.error(
+                    "Could not send the email “%s” to %s <%s>: %s", email.subject, person, person.email, error,
+                    extra={"person": person.get_username(), "person_id": person.pk, "to": person.email,
+                           "subject": email.subject, "email": email.template},
+                )
+    finally:
+        connection.close()
     return sent
 
 

@@ -115,15 +115,18 @@ def mail_server(settings):
     class Handler:
         def __init__(self):
             self.delivered: list[list[str]] = []
+            self.refusal = "550 5.1.1 <alice@example.org>: mailbox unavailable"
+            self.connections: set = set()  # the client's address and port of each
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if address == "alice@example.org":
-                return "550 5.1.1 <alice@example.org>: mailbox unavailable"
+                return self.refusal
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
         async def handle_DATA(self, server, session, envelope):
             self.delivered.append(list(envelope.rcpt_tos))
+            self.connections.add(session.peer)
             return "250 Message accepted for delivery"
 
     with socket.socket() as probe:
@@ -141,14 +144,32 @@ def mail_server(settings):
 def test_a_bouncing_address_is_logged_with_the_person_and_the_next_email_still_goes(
         submitted, reviewer, pct, mail_server, caplog):
     make_person("carol", pct, "board_member", email="carol@example.org")
+    make_person("dave", pct, "board_member", email="dave@example.org")
     run_worker()  # the submission's email, to Rita
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
+    mail_server.connections.clear()
+
+    run_worker()
+
+    assert mail_server.delivered == [["rita@example.org"], ["carol@example.org"], ["dave@example.org"]]
+    assert len(mail_server.connections) == 1  # the return's emails, over one connection
+    [record] = [record for record in caplog.records if record.name == "assessments.emails"]
+    assert record.levelname == "ERROR"
+    assert record.person == "alice" and record.to == "alice@example.org"
+    assert record.subject == "North East SHA returned your 2008/09 assessment"
+    assert "mailbox unavailable" in record.getMessage()
+
+
+def test_a_server_that_hangs_up_mid_way_is_called_again_for_the_next_email(submitted, reviewer, pct, mail_server,
+                                                                           caplog):
+    """A 421 closes the connection (a server shedding load): the next email opens another."""
+    mail_server.refusal = "421 4.3.2 Service shutting down"
+    make_person("carol", pct, "board_member", email="carol@example.org")
+    run_worker()
     workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
 
     run_worker()
 
     assert mail_server.delivered == [["rita@example.org"], ["carol@example.org"]]
     [record] = [record for record in caplog.records if record.name == "assessments.emails"]
-    assert record.levelname == "ERROR"
-    assert record.person == "alice" and record.to == "alice@example.org"
-    assert record.subject == "North East SHA returned your 2008/09 assessment"
-    assert "mailbox unavailable" in record.getMessage()
+    assert record.person == "alice"
