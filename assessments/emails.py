@@ -59,6 +59,11 @@ class Email:
     reason: str
     context: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A header takes no line break, and a PCT's focus is typed by its
+        # board: one in it would refuse the email (BadHeaderError).
+        object.__setattr__(self, "subject", " ".join(self.subject.split()))
+
     def message(self, connection=None) -> EmailMultiAlternatives:
         context = {**self.context, "person": self.person, "subject": self.subject, "url": self.url,
                    "reason": self.reason, "service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL}
@@ -86,7 +91,7 @@ def send_all(emails: Iterable[Email]) -> int:
                 # message's own send would close it); again after a failure.
                 connection.open()
                 sent += email.message(connection).send()
-            except (smtplib.SMTPException, OSError) as error:
+            except (smtplib.SMTPException, OSError, ValueError) as error:  # ValueError: a bad header or address
                 connection.close()  # a server may hang up on a refusal (421)
                 logger.error(
                     "Could not send the email “%s” to %s <%s>: %s", email.subject, person, person.email, error,

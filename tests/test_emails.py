@@ -173,3 +173,14 @@ def test_a_server_that_hangs_up_mid_way_is_called_again_for_the_next_email(submi
     assert mail_server.delivered == [["rita@example.org"], ["carol@example.org"]]
     [record] = [record for record in caplog.records if record.name == "assessments.emails"]
     assert record.person == "alice"
+
+
+def test_a_focus_typed_with_a_line_break_still_gets_its_emails_sent(submitted, reviewer):
+    """A header takes no line break: the subject is put on one line, not refused."""
+    type(submitted).objects.filter(pk=submitted.pk).update(focus="Obesity\r\nstrategy")
+    run_worker()
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
+
+    sent = run_worker()
+
+    assert [m.subject for m in sent] == ["North East SHA returned your 2008/09 assessment (Obesity strategy)"]
