@@ -250,3 +250,16 @@ def test_the_days_reminders_are_worked_out_in_a_few_queries_however_many_pcts(
 
     with django_assert_num_queries(7):  # the six, and the reminders recorded already
         assert record_reminders(today=today()) == []
+
+
+def test_a_run_beside_another_records_and_queues_nothing_the_other_did(nearly_done, monkeypatch):
+    """Two runs at once both find nothing recorded yet: the database's
+    constraint refuses the second record, and with it the second queueing."""
+    from assessments import reminders
+
+    assert len(record_reminders(today=today())) == 2
+    monkeypatch.setattr(reminders, "_recorded", lambda due, today: set())  # as if checked before the other's commit
+
+    assert record_reminders(today=today()) == []
+    assert SentReminder.objects.count() == 2
+    assert DBTaskResult.objects.filter(task_path=reminders.send_reminder.module_path).count() == 2
