@@ -131,3 +131,19 @@ def test_two_send_reminders_at_once_queue_each_reminder_once(draft, board_member
 
     assert sorted(run_in_threads(jobs)) == [0, 0, 0, 1]
     assert SentReminder.objects.count() == 1
+
+
+def test_saving_the_account_page_twice_at_once_saves_once(transactional_db, board_member):
+    """A double click on Save, before the person has a preference row."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessments.models import EmailPreference
+
+    def post():
+        client = Client()
+        client.force_login(board_member)
+        return client.post(reverse("account"), {}).status_code
+
+    assert run_in_threads([in_thread(post), in_thread(post)]) == [302, 302]
+    assert EmailPreference.objects.get(user=board_member).reminders is False

@@ -52,8 +52,9 @@ def account(request: HttpRequest) -> HttpResponse:
     preference = EmailPreference.objects.filter(user=request.user).first() or EmailPreference(user=request.user)
     form = ReminderPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if form.is_valid():
-        form.save()
-        messages.success(request, "Reminder emails are on." if preference.reminders else
+        # Not form.save(): a second click on Save would insert the person's row twice (an IntegrityError).
+        EmailPreference.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+        messages.success(request, "Reminder emails are on." if form.cleaned_data["reminders"] else
                          "Reminder emails are off. Emails about submitting, returning and accepting assessments "
                          "still go.")
         return redirect("account")
