@@ -300,7 +300,9 @@ def _actions_email(reminder: SentReminder, person: User, actions: list[ActionDue
     return Email(
         person, f"{reminder.pct}: {' and '.join(parts)}", "actions", link("assessments:list"),
         f"You get this weekly email because you are on {reminder.pct}'s board.",
-        {"actions": actions, "pct": reminder.pct, "today": today, "ahead": ACTIONS_AHEAD, "account_url": account},
+        {"actions": actions, "pct": reminder.pct, "today": today, "ahead": ACTIONS_AHEAD, "account_url": account,
+         # Some can no longer be changed where they are (the page says why).
+         "locked": any(not action.answer.assessment.state.answerable for action in actions)},
     )
 
 

@@ -189,6 +189,8 @@ def test_the_weekly_email_lists_the_pcts_actions_overdue_and_due_soon(submitted,
     assert f"{SITE}/assessments/{submitted.pk}/answers/competencies/" in body
     assert f"#q{soon}\n" in body
     assert f"#q{later}\n" not in body and f"#q{done}\n" not in body
+    # Submitted, its actions are changed in the next cycle's assessment, not on their page.
+    assert "on its page while its assessment is a draft or returned" in body
     assert send_reminders() == []  # once a week
 
 
@@ -206,6 +208,7 @@ def test_actions_carried_into_a_later_assessment_are_listed_once(submitted, revi
     assert sent[0].subject == f"North Tyneside PCT: {carried} actions overdue"
     assert f"/assessments/{later.pk}/" in sent[0].body
     assert f"/assessments/{submitted.pk}/" not in sent[0].body
+    assert "Mark each done, or change its due date, on its page.\n" in sent[0].body  # a draft's: changed there
 
 
 def test_now_sends_in_the_commands_own_process(nearly_done):
