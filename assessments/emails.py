@@ -59,16 +59,14 @@ class Email:
     reason: str
     context: dict = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    def message(self, connection=None) -> EmailMultiAlternatives:
         # A header takes no line break, and a PCT's focus is typed by its
         # board: one in it would refuse the email (BadHeaderError).
-        object.__setattr__(self, "subject", " ".join(self.subject.split()))
-
-    def message(self, connection=None) -> EmailMultiAlternatives:
-        context = {**self.context, "person": self.person, "subject": self.subject, "url": self.url,
+        subject = " ".join(self.subject.split())
+        context = {**self.context, "person": self.person, "subject": subject, "url": self.url,
                    "reason": self.reason, "service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL}
         message = EmailMultiAlternatives(
-            subject=self.subject, body=render_to_string(f"emails/{self.template}.txt", context),
+            subject=subject, body=render_to_string(f"emails/{self.template}.txt", context),
             to=[self.person.email], connection=connection,
         )
         message.attach_alternative(render_to_string(f"emails/{self.template}.html", context), "text/html")
