@@ -187,10 +187,11 @@ class Due:
 
 
 def due_reminders(today: datetime.date) -> list[Due]:
-    """Every reminder due today, recorded already or not: seven queries at
-    most, however many PCTs, people and assessments (the assessments due in
-    the next fortnight; their answers, assignments and the competencies; the
-    open actions of every PCT; the boards of the PCTs with either)."""
+    """Every reminder due today, recorded already or not: six queries,
+    however many PCTs, people and assessments (the assessments due in the
+    next fortnight; the open actions of every PCT; the boards of the PCTs
+    with either; the assessments' answers and assignments, and the
+    competencies)."""
     answerable = Assessment.objects.filter(status__in=Assessment.Status.where("answerable"))
     soon = submission_due_between(answerable, today, today + datetime.timedelta(days=max(THRESHOLDS)))
     assessments = list(with_deadlines(soon).select_related("pct__sha", "cycle"))

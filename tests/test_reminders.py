@@ -134,6 +134,16 @@ def test_a_moved_deadline_has_its_own_reminders(nearly_done, cycle):
         "North Tyneside PCT's 2008/09 assessment is due in 6 days: 1 competency to finish"]
 
 
+def test_the_shas_own_deadline_is_the_one_reminded_of(nearly_done, cycle, sha):
+    """The cycle's deadline is a week away, the SHA's own for its PCTs three."""
+    SubmissionDeadline.objects.create(cycle=cycle, sha=sha, due=today() + datetime.timedelta(days=21))
+    assert send_reminders() == []
+
+    SubmissionDeadline.objects.filter(sha=sha).update(due=today() + datetime.timedelta(days=1))
+    assert {email.subject.split(":")[0] for email in send_reminders()} == {
+        "North Tyneside PCT's 2008/09 assessment is due tomorrow"}
+
+
 def test_no_reminder_far_from_the_deadline_or_once_finished(nearly_done, cycle):
     SubmissionDeadline.objects.filter(cycle=cycle).update(due=today() + datetime.timedelta(days=15))
     assert send_reminders() == []
