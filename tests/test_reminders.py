@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments import assignments, workflow
 from assessments.models import Answer, EmailPreference, Membership, SentReminder, SubmissionDeadline
-from assessments.reminders import due_reminders, record_reminders, threshold
+from assessments.reminders import due_reminders, record_reminders, send_now, threshold
 from competencies.models import Competency
 from tests.conftest import fill, make_person, run_tasks
 
@@ -259,7 +259,10 @@ def test_the_days_reminders_are_worked_out_in_a_few_queries_however_many_pcts(
         # assignments, and the competencies.
         due = due_reminders(today())
     assert len({each.reminder.pct_id for each in due}) == 6
-    assert len(record_reminders(today=today())) == len(due)
+    new = record_reminders(today=today(), queue=False)
+    assert len(new) == len(due)
+    with django_assert_num_queries(0):  # --now: each email is made from what was read
+        assert send_now(new) == len(due)
 
     with django_assert_num_queries(7):  # the six, and the reminders recorded already
         assert record_reminders(today=today()) == []
