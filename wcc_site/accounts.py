@@ -1,6 +1,8 @@
 """A person's account page (their reminder emails), and changing one's
 password, with the old password throttled as a login is."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -42,6 +44,11 @@ class ReminderPreferenceForm(forms.ModelForm):
     class Meta:
         model = EmailPreference
         fields = ["reminders"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("", "Save"))
 
 
 @login_required
