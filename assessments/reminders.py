@@ -21,21 +21,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User  # the site's user model, for the type hints
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django_tasks import task
 
 from competencies.models import Competency
 
 from .deadlines import days_left, submission_deadline, submission_due_between, with_deadlines
-from .emails import Email, link, members, members_of, send_all
+from .emails import Email, link, members_of, send_all
 from .models import (
     COMPETENCY_NUMBER_ANSWERED,
     Answer,
     Assessment,
     Assignment,
     Membership,
-    Organisation,
     SentReminder,
 )
 from .progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Task
@@ -54,11 +53,6 @@ def threshold(days: int) -> int | None:
 
 # Whether a person wants reminder emails: yes, unless they turned them off.
 WANTS_REMINDERS = ~Q(email_preference__reminders=False)
-
-
-def wanting_reminders(pct: Organisation) -> QuerySet:
-    """The PCT's board members who have not turned reminder emails off."""
-    return members(pct, Membership.Role.BOARD_MEMBER).filter(WANTS_REMINDERS)
 
 
 @dataclass
@@ -135,11 +129,6 @@ def _left(assessment: Assessment, tasks: dict[int, Task], assignees: dict[tuple[
                                      to_confirm=task.to_confirm, actions=actions,
                                      url=link("assessments:competency", assessment.pk, competency.number)))
     return left
-
-
-def left_in(assessment: Assessment) -> dict[User, list[Left]]:
-    """``left_in_each`` for one assessment: four queries."""
-    return left_in_each([assessment], boards([assessment.pct_id]))[assessment.pk]
 
 
 @dataclass(frozen=True)
@@ -261,14 +250,16 @@ def send_now(due: list[Due]) -> int:
 def reminder_email(reminder: SentReminder, *, today: datetime.date) -> Email | None:
     """The reminder as it stands today; none if the person no longer wants
     it, is no longer on the PCT's board, or has nothing left to do."""
-    person = wanting_reminders(reminder.pct).filter(pk=reminder.person_id).first()
+    board = boards([reminder.pct_id])[reminder.pct_id]
+    person = next((person for person in board.wanting if person.pk == reminder.person_id), None)
     if person is None:
         return None
     account = link("account")
     if reminder.kind == Kind.DEADLINE:
         assessment = reminder.assessment
         assert assessment is not None  # a deadline reminder names it
-        left = left_in(assessment).get(person) if assessment.state.answerable else None
+        left = (left_in_each([assessment], {reminder.pct_id: board})[assessment.pk].get(person)
+                if assessment.state.answerable else None)
         return _deadline_email(reminder, person, left, today, account) if left else None
     actions = actions_due(today, pct_id=reminder.pct_id).get(reminder.pct_id)
     return _actions_email(reminder, person, actions, today, account) if actions else None
