@@ -184,3 +184,20 @@ def test_a_focus_typed_with_a_line_break_still_gets_its_emails_sent(submitted, r
     sent = run_worker()
 
     assert [m.subject for m in sent] == ["North East SHA returned your 2008/09 assessment (Obesity strategy)"]
+
+
+def test_a_step_rolled_back_queues_no_email(draft, board_member):
+    """Queued in the step's own transaction: a step undone takes its emails with it."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.conftest import fill
+
+    fill(draft)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert workflow.submit(assessment=draft, user=board_member) == []
+        assert DBTaskResult.objects.exists()
+        raise RuntimeError("what came after the submission failed")
+
+    assert not DBTaskResult.objects.exists()
+    assert run_worker() == []
