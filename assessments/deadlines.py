@@ -57,6 +57,13 @@ def with_deadlines(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
+def submission_due_between(assessments: QuerySet[Assessment], first: datetime.date, last: datetime.date
+                           ) -> QuerySet[Assessment]:
+    """Those of the assessments whose submission deadline falls from ``first`` to ``last``."""
+    due = _submission_due(OuterRef("cycle_id"), OuterRef("pct__sha_id"))
+    return assessments.alias(due=due).filter(due__range=(first, last))
+
+
 def _annotated(assessment: Assessment, name: str):
     if hasattr(assessment, name):
         return getattr(assessment, name)
@@ -172,7 +179,10 @@ def set_review_deadline(*, sha: Organisation, cycle: Cycle, user, due: datetime.
     cycle: its own reviewers only. Every change is kept in the history."""
     if not access.reviews_for(user, sha):
         raise PermissionDenied("Only the SHA's reviewers set its review deadline.")
-    current = ReviewDeadline.objects.select_for_update().filter(sha=sha, cycle=cycle).first()
+    # The SHA's row, locked, queues two reviewers setting the first one at
+    # once (a missing deadline has no row to lock): the second changes the first's.
+    Organisation.objects.select_for_update().get(pk=sha.pk)
+    current = ReviewDeadline.objects.filter(sha=sha, cycle=cycle).first()
     if due is None:
         if current is not None:
             setattr(current, "_history_user", user)  # noqa: B010 (the author simple-history records)

@@ -34,11 +34,16 @@ def link(name: str, *args: object) -> str:
     return f"{settings.SITE_URL}{reverse(name, args=args)}"
 
 
+def members_of(organisation_ids: Iterable[int], role: str) -> QuerySet:
+    """The active people with an email address in one role of these organisations, by name."""
+    return (get_user_model().objects
+            .filter(membership__organisation__in=organisation_ids, membership__role=role, is_active=True)
+            .exclude(email="").order_by("first_name", "last_name", "username"))
+
+
 def members(organisation: Organisation | None, role: str) -> QuerySet:
     """The active people with an email address in one role of one organisation, by name."""
-    return (get_user_model().objects
-            .filter(membership__organisation=organisation, membership__role=role, is_active=True)
-            .exclude(email="").order_by("first_name", "last_name", "username"))
+    return members_of([organisation.pk] if organisation else [], role)
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,13 @@ class Email:
     context: dict = field(default_factory=dict)
 
     def message(self, connection=None) -> EmailMultiAlternatives:
-        context = {**self.context, "person": self.person, "subject": self.subject, "url": self.url,
+        # A header takes no line break, and a PCT's focus is typed by its
+        # board: one in it would refuse the email (BadHeaderError).
+        subject = " ".join(self.subject.split())
+        context = {**self.context, "person": self.person, "subject": subject, "url": self.url,
                    "reason": self.reason, "service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL}
         message = EmailMultiAlternatives(
-            subject=self.subject, body=render_to_string(f"emails/{self.template}.txt", context),
+            subject=subject, body=render_to_string(f"emails/{self.template}.txt", context),
             to=[self.person.email], connection=connection,
         )
         message.attach_alternative(render_to_string(f"emails/{self.template}.html", context), "text/html")
@@ -73,17 +81,23 @@ def send_all(emails: Iterable[Email]) -> int:
     """
     connection = get_connection()
     sent = 0
-    for email in emails:
-        person = email.person
-        try:
-            sent += email.message(connection).send()
-        except (smtplib.SMTPException, OSError) as error:
-            logger.error(
-                "Could not send the email “%s” to %s <%s>: %s", email.subject, person, person.email, error,
-                extra={"person": person.get_username(), "person_id": person.pk, "to": person.email,
-                       "subject": email.subject, "email": email.template},
-            )
-    connection.close()
+    try:
+        for email in emails:
+            person = email.person
+            try:
+                # Opened here, the connection stays open for the next email (a
+                # message's own send would close it); again after a failure.
+                connection.open()
+                sent += email.message(connection).send()
+            except (smtplib.SMTPException, OSError, ValueError) as error:  # ValueError: a bad header or address
+                connection.close()  # a server may hang up on a refusal (421)
+                logger.error(
+                    "Could not send the email “%s” to %s <%s>: %s", email.subject, person, person.email, error,
+                    extra={"person": person.get_username(), "person_id": person.pk, "to": person.email,
+                           "subject": email.subject, "email": email.template},
+                )
+    finally:
+        connection.close()
     return sent
 
 

@@ -16,25 +16,25 @@ says is worked out when it is sent, so it is never staler than the queue.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User  # the site's user model, for the type hints
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django_tasks import task
 
 from competencies.models import Competency
 
-from .deadlines import days_left, submission_deadline, with_deadlines
-from .emails import Email, link, members, send_all
+from .deadlines import days_left, submission_deadline, submission_due_between, with_deadlines
+from .emails import Email, link, members_of, send_all
 from .models import (
     COMPETENCY_NUMBER_ANSWERED,
     Answer,
     Assessment,
     Assignment,
     Membership,
-    Organisation,
     SentReminder,
 )
 from .progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Task
@@ -51,9 +51,29 @@ def threshold(days: int) -> int | None:
     return min((t for t in THRESHOLDS if 0 <= days <= t), default=None)
 
 
-def wanting_reminders(pct: Organisation) -> QuerySet:
-    """The PCT's board members who have not turned reminder emails off."""
-    return members(pct, Membership.Role.BOARD_MEMBER).exclude(email_preference__reminders=False)
+# Whether a person wants reminder emails: yes, unless they turned them off.
+WANTS_REMINDERS = ~Q(email_preference__reminders=False)
+
+
+@dataclass
+class Board:
+    """A PCT's board members who can be emailed."""
+
+    everyone: set[int] = field(default_factory=set)  # their ids
+    wanting: list[User] = field(default_factory=list)  # those who want reminders, by name
+
+
+def boards(pct_ids: Iterable[int]) -> dict[int, Board]:
+    """Each PCT's board: one query, however many PCTs."""
+    people = members_of(pct_ids, Membership.Role.BOARD_MEMBER).annotate(
+        pct_id=F("membership__organisation_id"),
+        wants_reminders=ExpressionWrapper(WANTS_REMINDERS, output_field=BooleanField()))
+    board: dict[int, Board] = defaultdict(Board)
+    for person in people:
+        board[person.pct_id].everyone.add(person.pk)
+        if person.wants_reminders:
+            board[person.pct_id].wanting.append(person)
+    return board
 
 
 @dataclass(frozen=True)
@@ -68,43 +88,47 @@ class Left:
     url: str
 
 
-def left_in(assessment: Assessment) -> dict[User, list[Left]]:
-    """Each person who should hear what is left of the assessment, with the
-    competencies left: the assignee's to them, the rest to every board member
-    (also when the assignee has left the board). Four queries."""
-    tasks: dict[int, Task] = defaultdict(Task)
-    for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS):
+def left_in_each(assessments: list[Assessment], board: dict[int, Board]) -> dict[int, dict[User, list[Left]]]:
+    """For each assessment (by id), each person who should hear what is left
+    of it, with the competencies left: the assignee's to them, the rest to
+    every board member (also when the assignee has left the board).
+    ``board`` is ``boards()``'s for the assessments' PCTs. Three queries,
+    however many assessments."""
+    ids = [assessment.pk for assessment in assessments]
+    tasks: dict[int, dict[int, Task]] = defaultdict(dict)
+    for row in Answer.objects.filter(assessment__in=ids).values("assessment_id", *STATE_FIELDS,
+                                                                 **STATE_EXPRESSIONS):
+        assessment_id = row.pop("assessment_id")
         state = AnswerState(**row)
-        tasks[state.competency_answered_id].add(state)
-    wanting = list(wanting_reminders(assessment.pct))
-    by_id = {person.pk: person for person in wanting}
-    on_board = set(members(assessment.pct, Membership.Role.BOARD_MEMBER).values_list("pk", flat=True))
-    assignees = dict(Assignment.objects.filter(assessment=assessment).values_list("competency_id", "assignee_id"))
+        tasks[assessment_id].setdefault(state.competency_answered_id, Task()).add(state)
+    assignees = {(assessment_id, competency_id): assignee_id for assessment_id, competency_id, assignee_id
+                 in Assignment.objects.filter(assessment__in=ids)
+                 .values_list("assessment_id", "competency_id", "assignee_id")}
+    competencies = list(Competency.objects.order_by("theme__position", "number"))
+    return {assessment.pk: _left(assessment, tasks[assessment.pk], assignees, competencies,
+                                 board.get(assessment.pct_id, Board()))
+            for assessment in assessments}
+
+
+def _left(assessment: Assessment, tasks: dict[int, Task], assignees: dict[tuple[int, int], int],
+          competencies: list[Competency], board: Board) -> dict[User, list[Left]]:
+    wanting = {person.pk: person for person in board.wanting}
     left: dict[User, list[Left]] = defaultdict(list)
-    for competency in Competency.objects.order_by("theme__position", "number"):
+    for competency in competencies:
         task = tasks.get(competency.pk)
         if task is None or not task.gaps:
             continue
         fields = [gap.field for gap in task.gaps]
         actions = len({gap.number for gap in task.gaps if gap.field in ("action", "owner", "due_date")})
-        assignee = assignees.get(competency.pk)
+        assignee = assignees.get((assessment.pk, competency.pk))
         # An assignee who turned reminders off hears nothing; one who has left the board is nobody.
-        people = [by_id[assignee]] if assignee in by_id else [] if assignee in on_board else wanting
+        people = ([wanting[assignee]] if assignee in wanting else [] if assignee in board.everyone
+                  else list(wanting.values()))
         for person in people:
             left[person].append(Left(competency, assigned=assignee == person.pk, unanswered=fields.count("value"),
                                      to_confirm=task.to_confirm, actions=actions,
                                      url=link("assessments:competency", assessment.pk, competency.number)))
     return left
-
-
-def _open_actions(today: datetime.date) -> QuerySet[Answer]:
-    """Actions not done and due within ``ACTIONS_AHEAD`` days (or overdue).
-    An assessment that a later one was started from is left out: its open
-    actions were carried into the later one."""
-    carried_forward = Assessment.objects.filter(previous__isnull=False).values("previous_id")
-    return (Answer.objects.filter(value=Answer.Value.NO, due_date__lte=today + datetime.timedelta(days=ACTIONS_AHEAD))
-            .exclude(action="").exclude(action_status=Answer.ActionStatus.DONE)
-            .exclude(assessment__in=carried_forward))
 
 
 @dataclass(frozen=True)
@@ -115,82 +139,136 @@ class ActionDue:
     url: str  # its question on its competency's page
 
 
-def actions_due(pct: Organisation, today: datetime.date) -> list[ActionDue]:
-    """The PCT's open actions overdue or due soon, by due date: one query."""
-    answers = (_open_actions(today).filter(assessment__pct=pct)
+def actions_due(today: datetime.date, *, pct_id: int | None = None) -> dict[int, list[ActionDue]]:
+    """Each PCT's actions (or one PCT's) not done and overdue or due within
+    ``ACTIONS_AHEAD`` days, by due date: one query, however many PCTs. An assessment that a
+    later one was started from is left out: its open actions were carried
+    into the later one."""
+    carried_forward = Assessment.objects.filter(previous__isnull=False).values("previous_id")
+    answers = (Answer.objects
+               .filter(value=Answer.Value.NO, due_date__lte=today + datetime.timedelta(days=ACTIONS_AHEAD))
+               .filter(**({"assessment__pct": pct_id} if pct_id else {}))
+               .exclude(action="").exclude(action_status=Answer.ActionStatus.DONE)
+               .exclude(assessment__in=carried_forward)
                .annotate(competency_number=COMPETENCY_NUMBER_ANSWERED)
-               .select_related("assessment__cycle", "question")
+               .select_related("assessment__pct", "assessment__cycle", "question")
                .order_by("due_date", "assessment__cycle__start_year", "question__number"))
-    return [ActionDue(answer, answer.due_date, answer.due_date < today,
-                      link("assessments:competency", answer.assessment_id, answer.competency_number)
-                      + f"#q{answer.question.number}")
-            for answer in answers if answer.due_date is not None]
+    due: dict[int, list[ActionDue]] = defaultdict(list)
+    for answer in answers:
+        assert answer.due_date is not None  # filtered on it
+        due[answer.assessment.pct_id].append(ActionDue(
+            answer, answer.due_date, answer.due_date < today,
+            link("assessments:competency", answer.assessment_id, answer.competency_number)
+            + f"#q{answer.question.number}"))
+    return due
 
 
 def week_of(today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(days=today.weekday())
 
 
-def due_reminders(today: datetime.date) -> list[SentReminder]:
-    """Every reminder due today, recorded already or not (unsaved)."""
-    reminders = []
+@dataclass(frozen=True)
+class Due:
+    """A reminder due today (unsaved) and its email, as it stands today."""
+
+    reminder: SentReminder
+    email: Email
+
+
+def due_reminders(today: datetime.date) -> list[Due]:
+    """Every reminder due today, recorded already or not: six queries,
+    however many PCTs, people and assessments (the assessments due in the
+    next fortnight; the open actions of every PCT; the boards of the PCTs
+    with either; the assessments' answers and assignments, and the
+    competencies)."""
     answerable = Assessment.objects.filter(status__in=Assessment.Status.where("answerable"))
-    for assessment in with_deadlines(answerable.select_related("pct__sha", "cycle")):
+    soon = submission_due_between(answerable, today, today + datetime.timedelta(days=max(THRESHOLDS)))
+    assessments = list(with_deadlines(soon).select_related("pct__sha", "cycle"))
+    actions = actions_due(today)
+    board = boards({assessment.pct_id for assessment in assessments} | set(actions))
+    left = left_in_each(assessments, board) if assessments else {}
+    account = link("account")
+    due = []
+    for assessment in assessments:
         deadline = submission_deadline(assessment)
-        days_before = threshold(days_left(deadline, today)) if deadline else None
-        if days_before is None:
-            continue
-        for person in left_in(assessment):
-            reminders.append(SentReminder(person=person, kind=Kind.DEADLINE, pct=assessment.pct,
-                                          assessment=assessment, deadline=deadline, days_before=days_before))
-    pct_ids = _open_actions(today).order_by().values("assessment__pct_id").distinct()
-    for pct in Organisation.objects.filter(pk__in=pct_ids):
-        for person in wanting_reminders(pct):
-            reminders.append(SentReminder(person=person, kind=Kind.ACTIONS, pct=pct, week=week_of(today)))
-    return reminders
+        assert deadline is not None  # filtered on it
+        days_before = threshold(days_left(deadline, today))
+        assert days_before is not None
+        for person, competencies in left[assessment.pk].items():
+            reminder = SentReminder(person=person, kind=Kind.DEADLINE, pct=assessment.pct, assessment=assessment,
+                                    deadline=deadline, days_before=days_before)
+            due.append(Due(reminder, _deadline_email(reminder, person, competencies, today, account)))
+    for pct_id, pct_actions in actions.items():
+        pct = pct_actions[0].answer.assessment.pct
+        for person in board[pct_id].wanting:
+            reminder = SentReminder(person=person, kind=Kind.ACTIONS, pct=pct, week=week_of(today))
+            due.append(Due(reminder, _actions_email(reminder, person, pct_actions, today, account)))
+    return due
 
 
-def record_reminders(*, today: datetime.date, queue: bool = True) -> list[SentReminder]:
+def _key(reminder: SentReminder) -> tuple:
+    """What the database keeps one of (``SentReminder``'s unique constraints)."""
+    if reminder.kind == Kind.DEADLINE:
+        return reminder.kind, reminder.person_id, reminder.assessment_id, reminder.deadline, reminder.days_before
+    return reminder.kind, reminder.person_id, reminder.pct_id, reminder.week
+
+
+def _recorded(due: list[Due], today: datetime.date) -> set[tuple]:
+    """The keys of the reminders recorded for these assessments, and this week's: one query."""
+    assessment_ids = {each.reminder.assessment_id for each in due if each.reminder.kind == Kind.DEADLINE}
+    rows = SentReminder.objects.filter(Q(kind=Kind.DEADLINE, assessment__in=assessment_ids)
+                                       | Q(kind=Kind.ACTIONS, week=week_of(today)))
+    return {_key(row) for row in rows.only("kind", "person", "assessment", "deadline", "days_before", "pct", "week")}
+
+
+def record_reminders(*, today: datetime.date, queue: bool = True) -> list[Due]:
     """Record each reminder due today that is not recorded already, and
     (with ``queue``) queue it for a task worker in the same transaction;
     return the new ones."""
+    due = due_reminders(today)
+    recorded = _recorded(due, today) if due else set()
     new = []
-    for reminder in due_reminders(today):
+    for each in due:
+        if _key(each.reminder) in recorded:
+            continue
         try:
             with transaction.atomic():
-                reminder.save()
+                each.reminder.save()
                 if queue:
-                    send_reminder.enqueue(reminder.pk)
+                    send_reminder.enqueue(each.reminder.pk)
         except IntegrityError:
-            continue  # recorded already, by an earlier run
-        new.append(reminder)
+            continue  # recorded in the meantime, by a run beside this one
+        new.append(each)
     return new
 
 
-def send_now(reminders: list[SentReminder], *, today: datetime.date) -> int:
+def send_now(due: list[Due]) -> int:
     """Send the reminders in this process, over one connection: how many emails went."""
-    return send_all(email for reminder in reminders if (email := reminder_email(reminder, today=today)) is not None)
+    return send_all(each.email for each in due if each.email is not None)
 
 
 def reminder_email(reminder: SentReminder, *, today: datetime.date) -> Email | None:
     """The reminder as it stands today; none if the person no longer wants
     it, is no longer on the PCT's board, or has nothing left to do."""
-    person = wanting_reminders(reminder.pct).filter(pk=reminder.person_id).first()
+    board = boards([reminder.pct_id])[reminder.pct_id]
+    person = next((person for person in board.wanting if person.pk == reminder.person_id), None)
     if person is None:
         return None
     account = link("account")
     if reminder.kind == Kind.DEADLINE:
-        return _deadline_email(reminder, person, today, account)
-    return _actions_email(reminder, person, today, account)
+        assessment = reminder.assessment
+        assert assessment is not None  # a deadline reminder names it
+        left = (left_in_each([assessment], {reminder.pct_id: board})[assessment.pk].get(person)
+                if assessment.state.answerable else None)
+        return _deadline_email(reminder, person, left, today, account) if left else None
+    actions = actions_due(today, pct_id=reminder.pct_id).get(reminder.pct_id)
+    return _actions_email(reminder, person, actions, today, account) if actions else None
 
 
-def _deadline_email(reminder: SentReminder, person: User, today: datetime.date, account: str
-                    ) -> Email | None:
+def _deadline_email(reminder: SentReminder, person: User, left: list[Left], today: datetime.date, account: str
+                    ) -> Email:
     assessment = reminder.assessment
     assert assessment is not None and reminder.deadline is not None  # a deadline reminder names both
-    left = left_in(assessment).get(person)
-    if not left or not assessment.state.answerable:
-        return None
     days = days_left(reminder.deadline, today)
     when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
     named = f"{assessment.pct}'s {assessment.cycle} assessment" + (f" ({assessment.focus})" if assessment.focus
@@ -205,11 +283,8 @@ def _deadline_email(reminder: SentReminder, person: User, today: datetime.date, 
     )
 
 
-def _actions_email(reminder: SentReminder, person: User, today: datetime.date, account: str
-                   ) -> Email | None:
-    actions = actions_due(reminder.pct, today)
-    if not actions:
-        return None
+def _actions_email(reminder: SentReminder, person: User, actions: list[ActionDue], today: datetime.date,
+                   account: str) -> Email:
     overdue = sum(action.overdue for action in actions)
     parts = [f"{n} action{'' if n == 1 else 's'} {what}"
              for n, what in ((overdue, "overdue"), (len(actions) - overdue, f"due in the next {ACTIONS_AHEAD} days"))
@@ -217,7 +292,9 @@ def _actions_email(reminder: SentReminder, person: User, today: datetime.date, a
     return Email(
         person, f"{reminder.pct}: {' and '.join(parts)}", "actions", link("assessments:list"),
         f"You get this weekly email because you are on {reminder.pct}'s board.",
-        {"actions": actions, "pct": reminder.pct, "today": today, "ahead": ACTIONS_AHEAD, "account_url": account},
+        {"actions": actions, "pct": reminder.pct, "today": today, "ahead": ACTIONS_AHEAD, "account_url": account,
+         # Some can no longer be changed where they are (the page says why).
+         "locked": any(not action.answer.assessment.state.answerable for action in actions)},
     )
 
 
@@ -225,6 +302,8 @@ def _actions_email(reminder: SentReminder, person: User, today: datetime.date, a
 def send_reminder(reminder_id: int) -> int:
     """The worker's side of ``record_reminders``: how many emails went (0 or 1)."""
     reminder = (SentReminder.objects.select_related("pct", "assessment__pct__sha", "assessment__cycle")
-                .get(pk=reminder_id))
+                .filter(pk=reminder_id).first())
+    if reminder is None:
+        return 0  # its person or assessment deleted since
     email = reminder_email(reminder, today=timezone.localdate())
     return send_all([email]) if email is not None else 0

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from competencies.models import Competency
 
 from .fields import DateField
-from .models import ACTION_MAX_LENGTH, DUE_DATE_VALIDATORS, CompetencyReview, Cycle, check_deadline
+from .models import ACTION_MAX_LENGTH, LATEST_DUE_DATE, CompetencyReview, Cycle, check_deadline
 from .queue import QUEUE_STATUSES
 from .reviews import level_choices
 from .scoring import Band
@@ -209,7 +210,9 @@ class ReplyForm(forms.Form):
 class ReviewDeadlineForm(forms.Form):
     """The day by which an SHA's reviewers mean to have reviewed a cycle's assessments."""
 
-    due = DateField(label="Review deadline", required=False, validators=DUE_DATE_VALIDATORS,
+    # The earliest is the cycle's start (``clean_due``); the latest, what the database takes.
+    due = DateField(label="Review deadline", required=False,
+                    validators=[MaxValueValidator(LATEST_DUE_DATE, "Review deadline must be in 2100 or earlier")],
                     help_text="For example, 30 6 2010. Leave it empty for no review deadline.")
 
     def __init__(self, *args, cycle: Cycle, **kwargs):

@@ -86,3 +86,64 @@ def test_two_stale_saves_of_one_answer_exactly_one_wins(draft, board_member):
     assert answer.version == 1
     # The loser is told, with what it tried to save, so nothing is lost.
     assert losers[0].attempted["action"] in {"Mine", "Theirs"} - {answer.action}
+
+
+def in_thread(job):
+    """``job``'s result, or the exception it raised, on a connection of its own."""
+    def run():
+        try:
+            return job()
+        except Exception as error:  # noqa: BLE001 (what each thread met is the test's subject)
+            return error
+        finally:
+            connection.close()
+    return run
+
+
+def test_two_reviewers_setting_a_review_deadline_at_once_both_succeed(transactional_db, sha, cycle, reviewer):
+    import datetime
+
+    from assessments import deadlines
+    from assessments.models import ReviewDeadline
+    from tests.conftest import make_person
+
+    colleague = make_person("ruth", sha, "reviewer")
+    jobs = [in_thread(lambda person=person, day=day: deadlines.set_review_deadline(
+        sha=sha, cycle=cycle, user=person, due=datetime.date(2009, 6, day))) for person, day in [(reviewer, 29),
+                                                                                                (colleague, 30)]]
+
+    assert run_in_threads(jobs) == [None, None]
+    assert ReviewDeadline.objects.filter(sha=sha, cycle=cycle).count() == 1
+
+
+def test_two_send_reminders_at_once_queue_each_reminder_once(draft, board_member):
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import SentReminder, SubmissionDeadline
+    from assessments.reminders import record_reminders
+
+    board_member.email = "alice@example.org"
+    board_member.save()
+    SubmissionDeadline.objects.create(cycle=draft.cycle, due=timezone.localdate() + datetime.timedelta(days=7))
+    jobs = [in_thread(lambda: len(record_reminders(today=timezone.localdate()))) for _ in range(4)]
+
+    assert sorted(run_in_threads(jobs)) == [0, 0, 0, 1]
+    assert SentReminder.objects.count() == 1
+
+
+def test_saving_the_account_page_twice_at_once_saves_once(transactional_db, board_member):
+    """A double click on Save, before the person has a preference row."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from assessments.models import EmailPreference
+
+    def post():
+        client = Client()
+        client.force_login(board_member)
+        return client.post(reverse("account"), {}).status_code
+
+    assert run_in_threads([in_thread(post), in_thread(post)]) == [302, 302]
+    assert EmailPreference.objects.get(user=board_member).reminders is False

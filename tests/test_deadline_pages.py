@@ -267,7 +267,9 @@ def test_a_reviewer_sets_the_review_deadline_with_the_nhsuk_date_input(client, r
      "The review deadline must be on or after 1 April 2008, when the 2008/09 cycle starts."),
     (date_data("31", "2", "2009"), "Review deadline must be a real date"),
     (date_data("30", "", "2009"), "Review deadline must include a month"),
-    (date_data("1", "1", "2101"), "Enter a due date in 2100 or earlier."),
+    (date_data("1", "1", "2101"), "Review deadline must be in 2100 or earlier"),
+    (date_data("1", "1", "1999"),
+     "The review deadline must be on or after 1 April 2008, when the 2008/09 cycle starts."),
 ])
 def test_a_deadline_that_cannot_be_is_refused_at_its_field(client, reviewer, sha, cycle, data, message):
     client.force_login(reviewer)

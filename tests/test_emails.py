@@ -115,15 +115,18 @@ def mail_server(settings):
     class Handler:
         def __init__(self):
             self.delivered: list[list[str]] = []
+            self.refusal = "550 5.1.1 <alice@example.org>: mailbox unavailable"
+            self.connections: set = set()  # the client's address and port of each
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if address == "alice@example.org":
-                return "550 5.1.1 <alice@example.org>: mailbox unavailable"
+                return self.refusal
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
         async def handle_DATA(self, server, session, envelope):
             self.delivered.append(list(envelope.rcpt_tos))
+            self.connections.add(session.peer)
             return "250 Message accepted for delivery"
 
     with socket.socket() as probe:
@@ -141,14 +144,60 @@ def mail_server(settings):
 def test_a_bouncing_address_is_logged_with_the_person_and_the_next_email_still_goes(
         submitted, reviewer, pct, mail_server, caplog):
     make_person("carol", pct, "board_member", email="carol@example.org")
+    make_person("dave", pct, "board_member", email="dave@example.org")
     run_worker()  # the submission's email, to Rita
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
+    mail_server.connections.clear()
+
+    run_worker()
+
+    assert mail_server.delivered == [["rita@example.org"], ["carol@example.org"], ["dave@example.org"]]
+    assert len(mail_server.connections) == 1  # the return's emails, over one connection
+    [record] = [record for record in caplog.records if record.name == "assessments.emails"]
+    assert record.levelname == "ERROR"
+    assert record.person == "alice" and record.to == "alice@example.org"
+    assert record.subject == "North East SHA returned your 2008/09 assessment"
+    assert "mailbox unavailable" in record.getMessage()
+
+
+def test_a_server_that_hangs_up_mid_way_is_called_again_for_the_next_email(submitted, reviewer, pct, mail_server,
+                                                                           caplog):
+    """A 421 closes the connection (a server shedding load): the next email opens another."""
+    mail_server.refusal = "421 4.3.2 Service shutting down"
+    make_person("carol", pct, "board_member", email="carol@example.org")
+    run_worker()
     workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
 
     run_worker()
 
     assert mail_server.delivered == [["rita@example.org"], ["carol@example.org"]]
     [record] = [record for record in caplog.records if record.name == "assessments.emails"]
-    assert record.levelname == "ERROR"
-    assert record.person == "alice" and record.to == "alice@example.org"
-    assert record.subject == "North East SHA returned your 2008/09 assessment"
-    assert "mailbox unavailable" in record.getMessage()
+    assert record.person == "alice"
+
+
+def test_a_focus_typed_with_a_line_break_still_gets_its_emails_sent(submitted, reviewer):
+    """A header takes no line break: the subject is put on one line, not refused."""
+    type(submitted).objects.filter(pk=submitted.pk).update(focus="Obesity\r\nstrategy")
+    run_worker()
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again.")
+
+    sent = run_worker()
+
+    assert [m.subject for m in sent] == ["North East SHA returned your 2008/09 assessment (Obesity strategy)"]
+
+
+def test_a_step_rolled_back_queues_no_email(draft, board_member):
+    """Queued in the step's own transaction: a step undone takes its emails with it."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.conftest import fill
+
+    fill(draft)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert workflow.submit(assessment=draft, user=board_member) == []
+        assert DBTaskResult.objects.exists()
+        raise RuntimeError("what came after the submission failed")
+
+    assert not DBTaskResult.objects.exists()
+    assert run_worker() == []

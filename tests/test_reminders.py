@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments import assignments, workflow
 from assessments.models import Answer, EmailPreference, Membership, SentReminder, SubmissionDeadline
-from assessments.reminders import record_reminders, threshold
+from assessments.reminders import due_reminders, record_reminders, send_now, threshold
 from competencies.models import Competency
 from tests.conftest import fill, make_person, run_tasks
 
@@ -118,7 +118,7 @@ def test_the_14_7_and_1_day_reminders_each_go_once_on_their_day_or_the_first_run
         if days == 5:
             continue  # the scheduler missed a day: nothing due then anyway
         new = record_reminders(today=due - datetime.timedelta(days=days))
-        thresholds += [(days, reminder.days_before, reminder.person.username) for reminder in new]
+        thresholds += [(days, each.reminder.days_before, each.reminder.person.username) for each in new]
 
     assert thresholds == [(14, 14, "alice"), (14, 14, "carol"), (7, 7, "alice"), (7, 7, "carol"),
                           (1, 1, "alice"), (1, 1, "carol")]
@@ -132,6 +132,16 @@ def test_a_moved_deadline_has_its_own_reminders(nearly_done, cycle):
 
     assert [email.subject for email in sent][:1] == [
         "North Tyneside PCT's 2008/09 assessment is due in 6 days: 1 competency to finish"]
+
+
+def test_the_shas_own_deadline_is_the_one_reminded_of(nearly_done, cycle, sha):
+    """The cycle's deadline is a week away, the SHA's own for its PCTs three."""
+    SubmissionDeadline.objects.create(cycle=cycle, sha=sha, due=today() + datetime.timedelta(days=21))
+    assert send_reminders() == []
+
+    SubmissionDeadline.objects.filter(sha=sha).update(due=today() + datetime.timedelta(days=1))
+    assert {email.subject.split(":")[0] for email in send_reminders()} == {
+        "North Tyneside PCT's 2008/09 assessment is due tomorrow"}
 
 
 def test_no_reminder_far_from_the_deadline_or_once_finished(nearly_done, cycle):
@@ -189,6 +199,8 @@ def test_the_weekly_email_lists_the_pcts_actions_overdue_and_due_soon(submitted,
     assert f"{SITE}/assessments/{submitted.pk}/answers/competencies/" in body
     assert f"#q{soon}\n" in body
     assert f"#q{later}\n" not in body and f"#q{done}\n" not in body
+    # Submitted, its actions are changed in the next cycle's assessment, not on their page.
+    assert "on its page while its assessment is a draft or returned" in body
     assert send_reminders() == []  # once a week
 
 
@@ -206,6 +218,7 @@ def test_actions_carried_into_a_later_assessment_are_listed_once(submitted, revi
     assert sent[0].subject == f"North Tyneside PCT: {carried} actions overdue"
     assert f"/assessments/{later.pk}/" in sent[0].body
     assert f"/assessments/{submitted.pk}/" not in sent[0].body
+    assert "Mark each done, or change its due date, on its page.\n" in sent[0].body  # a draft's: changed there
 
 
 def test_now_sends_in_the_commands_own_process(nearly_done):
@@ -226,3 +239,43 @@ def test_admins_see_the_reminders_queued(client, admin_user, nearly_done):
 
     assert response.status_code == 200
     assert "carol" in response.text and "Submission deadline" in response.text
+
+
+def test_the_days_reminders_are_worked_out_in_a_few_queries_however_many_pcts(
+        nearly_done, cycle, sibling_pct, other_board_member, other_sha_pct, django_assert_num_queries):
+    """National scale (152 PCTs) asks the database no more than one PCT does."""
+    from tests.factories import PctFactory
+
+    for pct, board in [(sibling_pct, other_board_member), (other_sha_pct, make_person("olive", other_sha_pct,
+                                                                                       "board_member")),
+                       *((p, make_person(f"board{n}", p, "board_member", email=f"board{n}@example.org"))
+                         for n, p in enumerate(PctFactory.create_batch(3, sha=sibling_pct.sha)))]:
+        board.email = f"{board.username}@example.org"
+        board.save()
+        workflow.start_assessment(pct=pct, cycle=cycle, user=board)
+    with django_assert_num_queries(6):
+        # The assessments due in the fortnight; every PCT's open actions; the
+        # boards of the PCTs with either; the assessments' answers,
+        # assignments, and the competencies.
+        due = due_reminders(today())
+    assert len({each.reminder.pct_id for each in due}) == 6
+    new = record_reminders(today=today(), queue=False)
+    assert len(new) == len(due)
+    with django_assert_num_queries(0):  # --now: each email is made from what was read
+        assert send_now(new) == len(due)
+
+    with django_assert_num_queries(7):  # the six, and the reminders recorded already
+        assert record_reminders(today=today()) == []
+
+
+def test_a_run_beside_another_records_and_queues_nothing_the_other_did(nearly_done, monkeypatch):
+    """Two runs at once both find nothing recorded yet: the database's
+    constraint refuses the second record, and with it the second queueing."""
+    from assessments import reminders
+
+    assert len(record_reminders(today=today())) == 2
+    monkeypatch.setattr(reminders, "_recorded", lambda due, today: set())  # as if checked before the other's commit
+
+    assert record_reminders(today=today()) == []
+    assert SentReminder.objects.count() == 2
+    assert DBTaskResult.objects.filter(task_path=reminders.send_reminder.module_path).count() == 2

@@ -1,6 +1,8 @@
 """A person's account page (their reminder emails), and changing one's
 password, with the old password throttled as a login is."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -43,6 +45,11 @@ class ReminderPreferenceForm(forms.ModelForm):
         model = EmailPreference
         fields = ["reminders"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("", "Save"))
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -52,8 +59,9 @@ def account(request: HttpRequest) -> HttpResponse:
     preference = EmailPreference.objects.filter(user=request.user).first() or EmailPreference(user=request.user)
     form = ReminderPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if form.is_valid():
-        form.save()
-        messages.success(request, "Reminder emails are on." if preference.reminders else
+        # Not form.save(): a second click on Save would insert the person's row twice (an IntegrityError).
+        EmailPreference.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+        messages.success(request, "Reminder emails are on." if form.cleaned_data["reminders"] else
                          "Reminder emails are off. Emails about submitting, returning and accepting assessments "
                          "still go.")
         return redirect("account")

@@ -22,10 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now: bool, **options):
         today = timezone.localdate()
-        reminders = record_reminders(today=today, queue=not now)
-        if now:
-            summary = f"Sent {send_now(reminders, today=today)} reminder emails"
-        else:
-            summary = f"Queued {len(reminders)} reminder emails"
+        new = record_reminders(today=today, queue=not now)
+        summary = f"Sent {send_now(new)}" if now else f"Queued {len(new)}"
         if options["verbosity"] > 0:
-            self.stdout.write(f"{summary} for {today:%d %B %Y}.")
+            self.stdout.write(f"{summary} reminder emails for {today:%d %B %Y}.")
