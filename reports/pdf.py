@@ -20,7 +20,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessments import access
+from assessments import access, deadlines
 from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, Challenge, LevelBand
 from assessments.scorecards import tallies_of
 from competencies.models import Competency, EvidenceItem, Skill, Theme
@@ -97,6 +97,8 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         assessment.pk, assessment.status, assessment.focus, assessment.submitted_at,
         assessment.accepted_at, str(assessment.cycle), assessment.pct.code, assessment.pct.name,
         assessment.pct.sha.name, assessment.scores,
+        # Whether it was submitted late, and the deadline it was late for.
+        deadlines.submission_deadline(deadlines.fetch(assessment)), deadlines.is_late(assessment),
         # The peers' kept scorecards, for the benchmarks.
         list(Assessment.objects.filter(cycle_id=assessment.cycle_id, focus="", scores__isnull=False)
              .order_by("pk").values_list("pct__sha_id", "scores")),

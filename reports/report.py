@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from assessments import access, workflow
+from assessments import access, deadlines, workflow
 from assessments.challenges import challenges_of
 from assessments.models import Answer, Assessment
 from assessments.progress import is_overdue
@@ -64,9 +64,10 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
     returned assessment: a submitted one keeps its scores), reviews (only
     for those who see them), the previous assessment (one or two) and its
     answers' values (likewise), the peers' kept scorecards, the answers with actions (or, with
-    ``every_answer``, every answer), the evidence references.
+    ``every_answer``, every answer), the evidence references, the
+    deadline (none if the assessment came through ``deadlines.with_deadlines``).
     """
-    assessment = grant.assessment
+    assessment = deadlines.fetch(grant.assessment)
     bands = load_bands()
     competencies = framework()
     if show_reviews is None:
@@ -121,6 +122,8 @@ def report_context(grant: access.Grant, *, every_answer: bool = False,
         ),
         "today": today,
         "as_at": as_at,
+        "submission_due": deadlines.submission_deadline(assessment),
+        "late": deadlines.is_late(assessment),
         "key_messages": key_messages(card=card, change=overall_change, actions=actions, as_at=as_at,
                                      show_reviews=show_reviews, peers=peers),
         # The reviewers' challenges and the PCT's replies, for those who see the reviews.

@@ -208,7 +208,9 @@ def test_a_drafts_pdf_key_changes_with_the_day_a_submitted_ones_does_not(
     """A draft's position is taken on the day it is downloaded (its overdue
     actions, the cover's date); a submitted one's on the day it was submitted."""
     draft_today, submitted_today = key(later, board_member), key(submitted, reviewer)
-    monkeypatch.setattr(pdf.timezone, "localdate", lambda: datetime.date.today() + datetime.timedelta(days=1))
+    # Tomorrow comes: today's date is the next day's; other moments' dates are as they were.
+    real, tomorrow = pdf.timezone.localdate, datetime.date.today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(pdf.timezone, "localdate", lambda value=None, *args: real(value, *args) if value else tomorrow)
 
     assert key(later, board_member) != draft_today
     assert key(submitted, reviewer) == submitted_today

@@ -1,5 +1,6 @@
 """The PDF board report: content, tagging, the draft mark, the cache, access."""
 
+import datetime
 import io
 import logging
 import re
@@ -306,12 +307,12 @@ def test_a_cached_download_runs_a_constant_number_of_queries(
     # 6 challenges, 7 answers, 8–9 the previous assessment (same focus, then
     # any: none), 10 the peers' scorecards, 11 evidence references,
     # 12 transitions, 13 bands, 14 competencies, 15 themes, 16 skills,
-    # 17 evidence items, 18 the board paper; 19 the cached PDF.
-    with django_assert_num_queries(19):
+    # 17 evidence items, 18 the board paper, 19 the deadline; 20 the cached PDF.
+    with django_assert_num_queries(20):
         cached = client.get(url(reported))
     reported.answers.update(owner="Someone else")
     download_pdf(client, reported)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         client.get(url(reported))
     assert cached.status_code == 200
 
@@ -343,3 +344,19 @@ def test_a_drafts_actions_are_overdue_as_of_today(client, board_member, draft):
     today = timezone.localdate()
     assert f"Position as at {today:%-d %B %Y}" in text
     assert f"37 in the plan, 37 overdue on {today:%-d %B %Y}" in text
+
+
+def test_a_late_submission_says_so_in_the_report_and_the_pdf(client, board_member, submitted, cycle):
+    from assessments.models import SubmissionDeadline
+
+    client.force_login(board_member)
+    page = reverse("reports:assessment", args=[submitted.pk])
+    assert "Submitted late" not in client.get(page).text
+    # Submitted today, long after this.
+    SubmissionDeadline.objects.create(cycle=cycle, due=datetime.date(2009, 3, 31))
+
+    assert ('<strong class="nhsuk-tag nhsuk-tag--orange" id="late">Submitted late</strong> '
+            '<span class="nhsuk-body-s">(the deadline was 31 March 2009)</span>') in client.get(page).text
+    # The deadline is in the cached report's key: the next download is a new render.
+    _, text = read(download_pdf(client, submitted).content)
+    assert "late: the deadline was 31 March 2009" in text
