@@ -8,7 +8,7 @@ from assessments import workflow
 from competencies.models import Competency
 from reports.models import BoardPaper
 from tests.browser.conftest import check_accessibility, log_in
-from tests.conftest import PASSWORD, fill, make_person
+from tests.conftest import PASSWORD, fill, make_person, run_tasks
 from tests.factories import CycleFactory, PctFactory, ShaFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,8 +68,13 @@ def test_the_report_fits_a_phone_and_the_board_paper_is_saved(page, returned):
     page.get_by_label("The framework's skills and evidence for each competency").check()
     assert overflow(page) == []
     check_accessibility(page)
+    page.get_by_role("button", name="Save and download the board paper (PDF)").click()
+    # The paper with its new front is drawn by a task worker while the page waits.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparing your report…")
+    run_tasks()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your report is ready", timeout=6_000)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Save and download the board paper (PDF)").click()
+        page.get_by_role("link", name="Download the board report (PDF)").click()
     assert download.value.suggested_filename == "5d8-2008-09-board-report.pdf"
     paper = BoardPaper.objects.get(assessment=returned)
     assert (paper.meeting, str(paper.meeting_date), paper.reference, paper.framework_text) == (
