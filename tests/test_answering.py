@@ -99,12 +99,13 @@ def test_the_task_list_query_count_does_not_grow_with_answers(client, board_memb
     url = reverse("assessments:tasks", args=[draft.pk])
     # session, user, membership, the assessment with its previous one, the
     # answers as plain values, competencies with themes, whom each is given
-    # to, the people who last worked on each (none yet: no query).
-    with django_assert_num_queries(7):
+    # to, the people who last worked on each (none yet: no query), the
+    # submission and review deadlines.
+    with django_assert_num_queries(9):
         client.get(url)
     fill(draft)
     draft.answers.update(version=1, updated_by=board_member)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert "<strong>112 answered</strong>" in response.text
     assert response.text.count("Last worked on by Alice") == 11

@@ -234,9 +234,10 @@ def test_assessment_page_query_count(client, board_member, reviewer, submitted,
                                      django_assert_num_queries):
     workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again")
     client.force_login(board_member)
-    # session, user, membership, assessment, progress, competencies,
-    # transitions with who, reviews, evidence
-    with django_assert_num_queries(9):
+    # session, user, membership, assessment, its submission and review
+    # deadlines and first submission, progress, competencies, transitions
+    # with who, reviews, evidence
+    with django_assert_num_queries(12):
         client.get(reverse("assessments:detail", args=[submitted.pk]))
 
 

@@ -113,10 +113,11 @@ def test_the_task_list_shows_the_deadline_while_the_pct_answers(client, board_me
                                                                django_assert_num_queries):
     client.force_login(board_member)
     url = reverse("assessments:tasks", args=[draft.pk])
-    # session, user, membership, the assessment with its previous one and its
-    # deadlines, the answers as plain values, competencies with themes, whom
-    # each is given to: as many as without deadlines
-    with django_assert_num_queries(7):
+    # session, user, membership, the assessment with its previous one, the
+    # answers as plain values, competencies with themes, whom each is given
+    # to; the submission and review deadlines (small queries: cheaper than
+    # the subqueries that lists use)
+    with django_assert_num_queries(9):
         html = client.get(url).text
 
     deadline = html[html.index('<p id="deadline">'):]
@@ -137,9 +138,10 @@ def test_the_assessments_page_shows_both_deadlines_and_marks_a_late_submission(
     first_submitted(submitted, days_from_today(14))
     client.force_login(board_member)
     url = reverse("assessments:detail", args=[submitted.pk])
-    # session, user, membership, the assessment with its deadlines, progress,
-    # competencies, transitions with who, evidence (no reviews: under review)
-    with django_assert_num_queries(8):
+    # session, user, membership, the assessment, its submission and review
+    # deadlines and first submission, progress, competencies, transitions
+    # with who, evidence (no reviews: under review)
+    with django_assert_num_queries(11):
         html = client.get(url).text
 
     assert f"Submission deadline {long(days_from_today(12))}" in text(html)

@@ -266,11 +266,11 @@ def test_report_page_queries_for_a_draft_are_constant(
     client.force_login(board_member)
     # 1–6; the answers' values; no reviews for the PCT during a draft;
     # previous: same focus, then any (none found); peers; actions; evidence;
-    # the board paper; the deadline
-    with django_assert_num_queries(14):
+    # the board paper; the submission and review deadlines
+    with django_assert_num_queries(15):
         client.get(url(draft))
     fill(draft)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url(draft))
 
 
@@ -284,10 +284,11 @@ def test_report_page_queries_with_reviews_and_a_previous_assessment_are_constant
     # 1–6; reviews; previous assessment (found with the same focus); peers;
     # actions; evidence; the previous assessment's cycle (previous_assessment()
     # does not select it); the challenges (the reviewer sees them). Both
-    # assessments are submitted: no answers' values. The board paper; the deadline.
-    with django_assert_num_queries(15):
+    # assessments are submitted: no answers' values. The board paper; the
+    # submission and review deadlines and the first submission.
+    with django_assert_num_queries(17):
         client.get(url_later)
     review_everything(later, reviewer)
     later.answers.update(action="More", owner="Someone")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         client.get(url_later)

@@ -25,7 +25,7 @@ WITH_PREVIOUS = Assessment.objects.select_related("previous__cycle")
 @login_required
 @require_GET
 def tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_tasks(request, access.grant_for(request.user, pk, queryset=deadlines.with_deadlines(WITH_PREVIOUS)))
+    return render_tasks(request, access.grant_for(request.user, pk, queryset=WITH_PREVIOUS))
 
 
 def render_tasks(request: HttpRequest, grant: access.Grant) -> HttpResponse:

@@ -78,8 +78,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    queryset = deadlines.with_deadlines(Assessment.objects.all())
-    return render_detail(request, access.grant_for(request.user, pk, queryset=queryset))
+    return render_detail(request, access.grant_for(request.user, pk))
 
 
 def render_detail(request, grant: access.Grant, *, gaps=None, status=200) -> HttpResponse:
