@@ -70,7 +70,7 @@ def _read(assessment: Assessment) -> dict:
     for one assessment, these cost a fraction of compiling that query's
     subqueries. The same rule: the SHA's own deadline, else the cycle's."""
     sha_id = assessment.pct.sha_id
-    due = dict(SubmissionDeadline.objects.filter(cycle_id=assessment.cycle_id)
+    due: dict[int | None, datetime.date] = dict(SubmissionDeadline.objects.filter(cycle_id=assessment.cycle_id)
                .filter(Q(sha_id=sha_id) | Q(sha__isnull=True)).values_list("sha_id", "due"))
     first = None
     if assessment.submitted_at is not None:
