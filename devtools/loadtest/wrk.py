@@ -16,7 +16,7 @@ def run(base: str, targets: list[tuple[str, str]], *, seconds: int, connections:
     turn; each connection waits ``pause_ms`` between its requests."""
     pairs = [f"pause={pause_ms}"] + [argument for target in targets for argument in target]
     result = subprocess.run(
-        ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
+        ["wrk", "--latency", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
          "--timeout", "10s", "-s", str(SCRIPT), base + "/", "--", *pairs],
         capture_output=True, text=True, timeout=seconds + 60,
     )

@@ -18,7 +18,10 @@ assessments in turn, which the worker prepares meanwhile (``pdf_*``: their
 requests, and the renders the worker finished). The two take turns, three
 rounds of a third of ``--seconds`` each, and each figure is the median of
 its rounds. ``load_p99_change_pct`` is how far the pages' p99 moved with the
-downloads (goal: at most 20 %). Output is
+downloads (goal: at most 20 %). Before that, each page alone, one request at
+a time, as a ratio of its median to the bare logged-in page's
+(``http_<page>_ratio``: the national comparison, trends and calibration as
+an admin; goal: at most 4). Output is
 ``name: value unit`` lines, as ``bench`` prints.
 """
 
@@ -46,6 +49,8 @@ PDF_CONNECTIONS = 2
 PDF_PAUSE_MS = 500
 WORKER_NICENESS = 10
 ROUNDS = 3
+# Seconds of one request at a time for each page's ratio to the bare page.
+PAGE_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -112,6 +117,15 @@ class Command(BaseCommand):
             downloads = [(f"/reports/assessments/{pk}/pdf/", admin_session) for pk in pdf_pks.split(",")]
             for path, session in targets:
                 _check(base + path, session)
+            worker.send_signal(signal.SIGSTOP)
+            try:
+                ratios = self._page_ratios(base, [
+                    ("task_list", targets[0]), ("competency_page", targets[1]), ("report_page", targets[2]),
+                    ("comparison", targets[3]), ("trends", ("/compare/trends/", admin_session)),
+                    ("calibration", ("/compare/calibration/", admin_session)),
+                ], shell=("/accounts/password/done/", board_session))
+            except wrk.WrkError as error:
+                raise CommandError(str(error)) from None
             # The two phases in turns, ROUNDS times, so that a machine getting
             # busier or quieter meanwhile weighs on both alike.
             alone, with_pdfs, pdf_figures = [], [], []
@@ -138,6 +152,7 @@ class Command(BaseCommand):
                 process.wait(timeout=60)
         alone, with_pdfs, pdf_figures = _over_rounds(alone), _over_rounds(with_pdfs), _over_rounds(pdf_figures)
         figures = [
+            *ratios,
             *alone,
             *[(name.replace("load_", "load_with_pdfs_"), value, unit) for name, value, unit in with_pdfs],
             ("load_p99_change_pct", f"{_change(alone, with_pdfs, 'load_p99_ms'):.1f}", "%"),
@@ -146,6 +161,21 @@ class Command(BaseCommand):
         ]
         for name, value, unit in figures:
             self.stdout.write(f"{name}: {value} {unit}".rstrip())
+
+    def _page_ratios(self, base: str, pages: list[tuple[str, tuple[str, str]]], *, shell: tuple[str, str]
+                     ) -> list[tuple[str, str, str]]:
+        """Each page's median time over HTTP, one request at a time, as a ratio
+        to the site's bare logged-in page measured just before it (as
+        ``bench`` does in-process): ``http_<page>_ratio``."""
+        figures = []
+        for name, (path, session) in pages:
+            _check(base + path, session)
+            shell_ms, page_ms = (
+                _figure(wrk.parse(wrk.run(base, [target], seconds=PAGE_SECONDS, connections=1)), "load_p50_ms")
+                for target in (shell, (path, session)))
+            figures.append((f"http_{name}_ratio", f"{page_ms / shell_ms:.2f}", ""))
+            self.stderr.write(f"{name}: {page_ms} ms, the bare page {shell_ms} ms.")
+        return figures
 
     def _renders(self, url: str) -> list[tuple[str, str, str]]:
         """How many renders the worker finished, and how many failed."""
