@@ -23,7 +23,29 @@ def check_deadline(cycle: Cycle, due: datetime.date, *, name: str) -> None:
         )
 
 
-class SubmissionDeadline(models.Model):
+class DeadlineRules:
+    """What either kind of deadline must be: for an SHA, and not before its
+    cycle starts (``deadline_name`` says which in the message)."""
+
+    deadline_name = "deadline"
+    # The fields of the models that take these rules.
+    cycle: Cycle
+    cycle_id: int | None
+    sha: Organisation | None
+    sha_id: int | None
+    due: datetime.date | None
+
+    def clean(self) -> None:
+        if self.sha_id is not None and self.sha is not None and self.sha.kind != Organisation.Kind.SHA:
+            raise ValidationError({"sha": "Choose a Strategic Health Authority."})
+        if self.cycle_id is not None and self.due is not None:
+            try:
+                check_deadline(self.cycle, self.due, name=self.deadline_name)
+            except ValidationError as error:
+                raise ValidationError({"due": error}) from None
+
+
+class SubmissionDeadline(DeadlineRules, models.Model):
     """The day by which a cycle's assessments are to be submitted: for every
     SHA's PCTs (no SHA), or for one SHA's, in place of that one."""
 
@@ -55,19 +77,12 @@ class SubmissionDeadline(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle}, {self.sha or 'every SHA'}: {format_date(self.due, 'j F Y')}"
 
-    def clean(self) -> None:
-        if self.sha is not None and self.sha.kind != Organisation.Kind.SHA:
-            raise ValidationError({"sha": "Choose a Strategic Health Authority."})
-        if self.cycle_id is not None and self.due is not None:
-            try:
-                check_deadline(self.cycle, self.due, name="deadline")
-            except ValidationError as error:
-                raise ValidationError({"due": error}) from None
 
-
-class ReviewDeadline(models.Model):
+class ReviewDeadline(DeadlineRules, models.Model):
     """The day by which an SHA's reviewers mean to have reviewed the
     assessments of a cycle, set by them."""
+
+    deadline_name = "review deadline"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="review_deadlines")
     sha = models.ForeignKey(
@@ -91,12 +106,3 @@ class ReviewDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}, {self.sha}: review by {format_date(self.due, 'j F Y')}"
-
-    def clean(self) -> None:
-        if self.sha_id is not None and self.sha.kind != Organisation.Kind.SHA:
-            raise ValidationError({"sha": "Choose a Strategic Health Authority."})
-        if self.cycle_id is not None and self.due is not None:
-            try:
-                check_deadline(self.cycle, self.due, name="review deadline")
-            except ValidationError as error:
-                raise ValidationError({"due": error}) from None
