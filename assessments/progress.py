@@ -144,6 +144,12 @@ def tally_tasks(tasks: Iterable[Task]) -> Task:
     return whole
 
 
+def open_action(through: str = "") -> models.Q:
+    """An action still to do, for SQL: any answer's action (a Yes may have
+    one too) not marked done; ``is_overdue`` below holds the same rule."""
+    return ~models.Q(**{f"{through}action": ""}) & ~models.Q(**{f"{through}action_status": Answer.ActionStatus.DONE})
+
+
 def is_overdue(answer: Answer, *, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return bool(

@@ -37,7 +37,7 @@ from .models import (
     Membership,
     SentReminder,
 )
-from .progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Task
+from .progress import STATE_EXPRESSIONS, STATE_FIELDS, AnswerState, Task, open_action
 
 Kind = SentReminder.Kind
 THRESHOLDS = (14, 7, 1)  # days before the submission deadline
@@ -140,15 +140,15 @@ class ActionDue:
 
 
 def actions_due(today: datetime.date, *, pct_id: int | None = None) -> dict[int, list[ActionDue]]:
-    """Each PCT's actions (or one PCT's) not done and overdue or due within
+    """Each PCT's actions (or one PCT's: any answer's, as the report counts
+    them) not done and overdue or due within
     ``ACTIONS_AHEAD`` days, by due date: one query, however many PCTs. An assessment that a
     later one was started from is left out: its open actions were carried
     into the later one."""
     carried_forward = Assessment.objects.filter(previous__isnull=False).values("previous_id")
     answers = (Answer.objects
-               .filter(value=Answer.Value.NO, due_date__lte=today + datetime.timedelta(days=ACTIONS_AHEAD))
+               .filter(open_action(), due_date__lte=today + datetime.timedelta(days=ACTIONS_AHEAD))
                .filter(**({"assessment__pct": pct_id} if pct_id else {}))
-               .exclude(action="").exclude(action_status=Answer.ActionStatus.DONE)
                .exclude(assessment__in=carried_forward)
                .annotate(competency_number=COMPETENCY_NUMBER_ANSWERED)
                .select_related("assessment__pct", "assessment__cycle", "question")

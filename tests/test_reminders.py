@@ -204,6 +204,19 @@ def test_the_weekly_email_lists_the_pcts_actions_overdue_and_due_soon(submitted,
     assert send_reminders() == []  # once a week
 
 
+def test_a_yes_with_an_action_is_an_action_too_as_in_the_report(submitted, board_member):
+    """The weekly email counts actions as the report does: any answer's."""
+    yes = submitted.answers.select_related("question").filter(value=Answer.Value.YES).first()
+    submitted.answers.exclude(pk=yes.pk).update(action_status=Answer.ActionStatus.DONE)  # every other action done
+    Answer.objects.filter(pk=yes.pk).update(action="Share the plan with the council", owner="Chief Executive",
+                                            due_date=today() + datetime.timedelta(days=3))
+
+    sent = [email for email in send_reminders() if "action" in email.subject]
+
+    assert sent and all(email.subject == "North Tyneside PCT: 1 action due in the next 14 days" for email in sent)
+    assert f"#q{yes.question.number}\n" in sent[0].body and "Share the plan with the council" in sent[0].body
+
+
 def test_actions_carried_into_a_later_assessment_are_listed_once(submitted, reviewer, board_member):
     from tests.factories import CycleFactory, accept
 
