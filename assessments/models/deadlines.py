@@ -23,17 +23,26 @@ def check_deadline(cycle: Cycle, due: datetime.date, *, name: str) -> None:
         )
 
 
-class DeadlineRules:
-    """What either kind of deadline must be: for an SHA, and not before its
-    cycle starts (``deadline_name`` says which in the message)."""
+class Deadline(models.Model):
+    """What both kinds of deadline hold besides their cycle, SHA and day (who
+    set it, and when), and their rules: for an SHA, and not before the cycle
+    starts (``deadline_name`` says which deadline in the message)."""
 
     deadline_name = "deadline"
-    # The fields of the models that take these rules.
+    # Declared by each kind, with its own wording and related names.
     cycle: Cycle
     cycle_id: int | None
     sha: Organisation | None
     sha_id: int | None
     due: datetime.date | None
+
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               editable=False, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-cycle__start_year", "sha__name"]
 
     def clean(self) -> None:
         if self.sha_id is not None and self.sha is not None and self.sha.kind != Organisation.Kind.SHA:
@@ -45,7 +54,7 @@ class DeadlineRules:
                 raise ValidationError({"due": error}) from None
 
 
-class SubmissionDeadline(DeadlineRules, models.Model):
+class SubmissionDeadline(Deadline):
     """The day by which a cycle's assessments are to be submitted: for every
     SHA's PCTs (no SHA), or for one SHA's, in place of that one."""
 
@@ -56,13 +65,9 @@ class SubmissionDeadline(DeadlineRules, models.Model):
         help_text="Leave empty for every SHA; choose one to give its PCTs another deadline.",
     )
     due = models.DateField("deadline", validators=DUE_DATE_VALIDATORS)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               editable=False, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-cycle__start_year", "sha__name"]
+    class Meta(Deadline.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle"], condition=Q(sha__isnull=True), name="one_submission_deadline_per_cycle",
@@ -78,7 +83,7 @@ class SubmissionDeadline(DeadlineRules, models.Model):
         return f"{self.cycle}, {self.sha or 'every SHA'}: {format_date(self.due, 'j F Y')}"
 
 
-class ReviewDeadline(DeadlineRules, models.Model):
+class ReviewDeadline(Deadline):
     """The day by which an SHA's reviewers mean to have reviewed the
     assessments of a cycle, set by them."""
 
@@ -90,13 +95,9 @@ class ReviewDeadline(DeadlineRules, models.Model):
         limit_choices_to={"kind": Organisation.Kind.SHA}, verbose_name="SHA",
     )
     due = models.DateField("review deadline", validators=DUE_DATE_VALIDATORS)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               editable=False, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-cycle__start_year", "sha__name"]
+    class Meta(Deadline.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "sha"], name="one_review_deadline_per_sha",
