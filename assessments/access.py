@@ -10,7 +10,7 @@ again. The workflow services check the same grant before they write.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Assessment, Membership, Organisation
@@ -82,17 +82,23 @@ def decide(user, assessment: Assessment) -> Grant:
 
 def visible_assessments(user) -> QuerySet[Assessment]:
     """Board members see their PCT's; reviewers their SHA's PCTs' once submitted."""
-    assessments = Assessment.objects.all()
+    condition = visibility(user)
+    return Assessment.objects.none() if condition is None else Assessment.objects.filter(condition)
+
+
+def visibility(user, via: str = "") -> Q | None:
+    """``visible_assessments`` as a condition on a query of assessments, or
+    of rows reached through them (``via``, e.g. ``"assessment__"``): no
+    subquery. ``None`` when the person sees none."""
     if user.is_staff:
-        return assessments
+        return Q()
     membership = membership_of(user)
     if membership is None:
-        return assessments.none()
+        return None
     if membership.role == Membership.Role.BOARD_MEMBER:
-        return assessments.filter(pct_id=membership.organisation_id)
-    return assessments.filter(
-        pct__sha_id=membership.organisation_id, status__in=Status.where("submitted_once")
-    )
+        return Q(**{f"{via}pct_id": membership.organisation_id})
+    return Q(**{f"{via}pct__sha_id": membership.organisation_id,
+                f"{via}status__in": Status.where("submitted_once")})
 
 
 def reviews_assessments(user) -> bool:

@@ -45,6 +45,7 @@ def assign(*, assessment: Assessment, user, competencies: list[Competency], assi
                                     assigned_by=user)
             setattr(assignment, "_history_user", user)  # noqa: B010
             assignment.save()
+    assessment.touch()
 
 
 def assigned_to(user) -> list[tuple[Assessment, Competency, Task]]:

@@ -107,9 +107,9 @@ CHALLENGED_COMPETENCY = Coalesce("answer__competency__number", "answer__question
 def challenges_of(grant: access.Grant, answers: Iterable[int] | None = None) -> QuerySet[Challenge]:
     """The challenges this person sees (none until the PCT may see them), in
     checklist order, with their question and people: one query."""
-    challenges = Challenge.objects.filter(answer__assessment=grant.assessment)
     if not grant.sees_reviews:
-        return challenges.none()
+        return Challenge.objects.none()  # before building the query: a page asks on every request
+    challenges = Challenge.objects.filter(answer__assessment=grant.assessment)
     if answers is not None:
         challenges = challenges.filter(answer__in=list(answers))
     return challenges.select_related("answer__question", "raised_by", "replied_by").annotate(

@@ -64,30 +64,37 @@ def submission_due_between(assessments: QuerySet[Assessment], first: datetime.da
     return assessments.alias(due=due).filter(due__range=(first, last))
 
 
-def _read(assessment: Assessment) -> dict:
-    """``with_deadlines``'s figures for one assessment, from small queries
-    (the deadlines, then the first submission if it was ever submitted):
-    for one assessment, these cost a fraction of compiling that query's
-    subqueries. The same rule: the SHA's own deadline, else the cycle's."""
+def _read_submission_due(assessment: Assessment) -> datetime.date | None:
     sha_id = assessment.pct.sha_id
-    due: dict[int | None, datetime.date] = dict(SubmissionDeadline.objects.filter(cycle_id=assessment.cycle_id)
-               .filter(Q(sha_id=sha_id) | Q(sha__isnull=True)).values_list("sha_id", "due"))
-    first = None
-    if assessment.submitted_at is not None:
-        first = (Transition.objects.filter(assessment=assessment, to_status=Status.SUBMITTED)
-                 .order_by("at", "pk").values_list("at", flat=True).first()) or assessment.submitted_at
-    return {
-        "submission_due": due.get(sha_id, due.get(None)),
-        "review_due": ReviewDeadline.objects.filter(cycle_id=assessment.cycle_id, sha_id=sha_id)
-        .values_list("due", flat=True).first(),
-        "first_submitted_at": first,
-    }
+    due = dict(SubmissionDeadline.objects.filter(cycle_id=assessment.cycle_id)
+               .filter(Q(sha_id=sha_id) | Q(sha__isnull=True)).order_by().values_list("sha_id", "due"))
+    return due.get(sha_id, due.get(None))
+
+
+def _read_review_due(assessment: Assessment) -> datetime.date | None:
+    return (ReviewDeadline.objects.filter(cycle_id=assessment.cycle_id, sha_id=assessment.pct.sha_id)
+            .order_by().values_list("due", flat=True).first())
+
+
+def _read_first_submitted_at(assessment: Assessment) -> datetime.datetime | None:
+    if assessment.submitted_at is None:
+        return None
+    return (Transition.objects.filter(assessment=assessment, to_status=Status.SUBMITTED)
+            .order_by("at", "pk").values_list("at", flat=True).first()) or assessment.submitted_at
+
+
+# ``with_deadlines``'s figures for one assessment that did not come through
+# it, each from a small query, read only when asked for: for one assessment,
+# these cost a fraction of compiling that query's subqueries. The same rules:
+# the SHA's own deadline, else the cycle's.
+_READERS = {"submission_due": _read_submission_due, "review_due": _read_review_due,
+            "first_submitted_at": _read_first_submitted_at}
 
 
 def _annotated(assessment: Assessment, name: str):
     if hasattr(assessment, name):
         return getattr(assessment, name)
-    return _read(assessment)[name]
+    return _READERS[name](assessment)
 
 
 def submission_deadline(assessment: Assessment) -> datetime.date | None:
@@ -156,12 +163,13 @@ class Standing:
 
 
 def fetch(assessment: Assessment) -> Assessment:
-    """Give an assessment that did not come through ``with_deadlines`` its
+    """Give an assessment that did not come through ``with_deadlines`` all its
     figures, in two or three small queries (none if it has them), so that
-    what follows reads them without asking again."""
-    if not hasattr(assessment, ANNOTATIONS[0]):
-        for name, value in _read(assessment).items():
-            setattr(assessment, name, value)
+    what follows reads them without asking again. A page that needs only
+    one of them (the task list's ``standing``) does without: each function
+    reads what it needs."""
+    for name in ANNOTATIONS:
+        setattr(assessment, name, _annotated(assessment, name))
     return assessment
 
 

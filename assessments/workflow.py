@@ -208,19 +208,28 @@ def save_answer(*, answer: Answer, user, values: dict, version: int, confirm: bo
     back unchanged with ``confirm``.
     """
     with transaction.atomic():
-        require_answerable(_lock_answer(answer, user))
-        unchanged = all(getattr(answer, name) == values[name] for name in ANSWER_FIELDS)
-        if unchanged and not (answer.carried_over and confirm):
-            return SaveResult(answer=answer)
-        if answer.version != version:
-            return SaveResult(answer=answer, conflict=True, attempted=values)
-        for name in ANSWER_FIELDS:
-            setattr(answer, name, values[name])
-        answer.carried_over = False  # confirmed or changed by a person now
-        answer.version = version + 1
-        answer.updated_by = user
-        setattr(answer, "_history_user", user)  # noqa: B010 (what simple-history records as the author)
-        answer.save()
+        result = _save_answer(answer=answer, user=user, values=values, version=version, confirm=confirm)
+        if result.changed:
+            answer.assessment.touch()
+    return result
+
+
+def _save_answer(*, answer: Answer, user, values: dict, version: int, confirm: bool) -> SaveResult:
+    """``save_answer``'s work, inside its caller's transaction, without
+    touching the assessment: the caller does, once however many it saves."""
+    require_answerable(_lock_answer(answer, user))
+    unchanged = all(getattr(answer, name) == values[name] for name in ANSWER_FIELDS)
+    if unchanged and not (answer.carried_over and confirm):
+        return SaveResult(answer=answer)
+    if answer.version != version:
+        return SaveResult(answer=answer, conflict=True, attempted=values)
+    for name in ANSWER_FIELDS:
+        setattr(answer, name, values[name])
+    answer.carried_over = False  # confirmed or changed by a person now
+    answer.version = version + 1
+    answer.updated_by = user
+    setattr(answer, "_history_user", user)  # noqa: B010 (what simple-history records as the author)
+    answer.save()
     return SaveResult(answer=answer, changed=True)
 
 
@@ -249,11 +258,13 @@ def save_answers(*, assessment: Assessment, user, changes: list[Change]) -> list
         with transaction.atomic():
             lock(assessment, user)
             results = [
-                save_answer(answer=c.answer, user=user, values=c.values, version=c.version, confirm=c.confirm)
+                _save_answer(answer=c.answer, user=user, values=c.values, version=c.version, confirm=c.confirm)
                 for c in changes
             ]
             if any(result.conflict for result in results):
                 raise _Conflicts(results)
+            if any(result.changed for result in results):
+                assessment.touch()
     except _Conflicts as conflicts:
         return conflicts.results
     return results

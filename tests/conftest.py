@@ -133,6 +133,7 @@ def fill(assessment, *, no_every: int = 3, action: str = "Agree a joint plan wit
         answer.due_date = datetime.date(2009, 3, 31) if no else None
         answer.carried_over = False
     Answer.objects.bulk_update(answers, ["value", "action", "owner", "due_date", "carried_over"])
+    assessment.touch()  # as the site does with each change: the pages it keeps are out of date
     return assessment
 
 

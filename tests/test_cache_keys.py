@@ -8,16 +8,19 @@ pages' back and checks that the page shows it, or that the key changes.
 """
 
 import datetime
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from assessments import access, workflow
+from assessments import access, assignments, workflow
 from assessments.models import Answer, Assessment, Cycle, EvidenceReference, LevelBand, Transition
+from assessments.views.answer_pages import TASK_LIST_SECONDS
+from competencies import framework
 from competencies.models import Competency, EvidenceItem, Process, Question, Skill, Theme
 from reports import pdf
-from tests.conftest import fill
+from tests.conftest import fill, make_person
 from tests.factories import PctFactory, accept
 
 pytestmark = pytest.mark.django_db
@@ -88,29 +91,68 @@ def test_a_competency_page_shows_each_change_to_a_cached_block(client, board_mem
 
 
 
-TASK_LIST_INPUTS = {
-    "an answer": (lambda a: answers(a, 8).update(carried_over=False), "1 of 10 answered, 9 carried over"),
-    "who worked on it": (lambda a: get_user_model().objects.update(first_name="Renamed"),
-                         "Last worked on by Renamed"),
-    "when": (lambda a: answers(a).update(updated_at=datetime.datetime(2009, 2, 3, 4, 5, tzinfo=datetime.UTC)),
-             "3 February 2009"),
-    "competency title": (lambda a: Competency.objects.filter(number=6).update(short_title="Renamed task"),
-                         "6. Renamed task</a>"),
-    "theme title": (lambda a: Theme.objects.filter(position=1).update(title="Renamed theme"),
-                    ">Renamed theme</h2>"),
+# The task list is kept for each version of the assessment (its
+# ``updated_at``, which ``Assessment.touch`` moves with every change the site
+# makes to its answers or assignments): such a change shows at once.
+TASK_LIST_CHANGES = {
+    "an answer confirmed": (
+        lambda a, person: workflow.save_answer(answer=answers(a, 8).get(), user=person,
+                                               values=values_of(answers(a, 8).get()), version=0, confirm=True),
+        "1 of 10 answered, 9 carried over"),
+    "who worked on it": (
+        lambda a, person: workflow.save_answer(answer=answers(a, 8).get(), user=person,
+                                               values={**values_of(answers(a, 8).get()), "value": "no"}, version=0),
+        "Last worked on by Carol"),
+    "whom it is given to": (
+        lambda a, person: assignments.assign(assessment=a, user=person, competencies=[Competency.objects.get(number=6)],
+                                             assignee=person),
+        "Assigned to Carol"),
 }
 
 
-@pytest.mark.parametrize("name", TASK_LIST_INPUTS)
-def test_the_task_list_shows_each_change_to_its_cached_tasks(client, board_member, carried, name):
-    change, seen = TASK_LIST_INPUTS[name]
+def values_of(answer: Answer) -> dict:
+    return {name: getattr(answer, name) for name in workflow.ANSWER_FIELDS}
+
+
+@pytest.mark.parametrize("name", TASK_LIST_CHANGES)
+def test_the_task_list_shows_each_change_to_the_assessment_at_once(client, board_member, pct, carried, name):
+    change, seen = TASK_LIST_CHANGES[name]
+    carol = make_person("carol", pct, "board_member", first_name="Carol")
+    client.force_login(board_member)
+    url = reverse("assessments:tasks", args=[carried.pk])
+    before = client.get(url).text  # the tasks worked out and kept
+
+    change(Assessment.objects.get(pk=carried.pk), carol)
+
+    after = client.get(url).text
+    assert seen not in before and seen in after
+
+
+# What the task list shows of other things, people's names and the
+# framework's titles, is at most ``TASK_LIST_SECONDS`` old.
+TASK_LIST_REFERENCES = {
+    "who worked on it": (lambda: get_user_model().objects.update(first_name="Renamed"), "Last worked on by Renamed"),
+    "competency title": (lambda: Competency.objects.filter(number=6).update(short_title="Renamed task"),
+                         "6. Renamed task</a>"),
+    "theme title": (lambda: Theme.objects.filter(position=1).update(title="Renamed theme"), ">Renamed theme</h2>"),
+}
+
+
+@pytest.mark.parametrize("name", TASK_LIST_REFERENCES)
+def test_the_task_list_shows_a_renaming_within_the_time_it_is_kept(client, board_member, carried, name,
+                                                                   monkeypatch):
+    change, seen = TASK_LIST_REFERENCES[name]
     client.force_login(board_member)
     url = reverse("assessments:tasks", args=[carried.pk])
     answers(carried).update(version=1, updated_by=board_member)  # question 9, competency 6
-    before = client.get(url).text  # the tasks rendered and cached
+    carried.touch()
+    before = client.get(url).text
 
-    change(carried)
+    change()
 
+    assert seen not in client.get(url).text  # kept
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + TASK_LIST_SECONDS + 1)
     after = client.get(url).text
     assert seen not in before and seen in after
 
@@ -329,3 +371,33 @@ def test_a_challenge_alone_makes_two_audiences_while_submitted(client, board_mem
     assert any(pdf.reviewers_notes(submitted))
     assert not access.decide(board_member, submitted).sees_reviews
     assert access.decide(reviewer, submitted).sees_reviews
+
+
+# What a competency's page shows of the framework (its statement and
+# guidance, its neighbours' titles) is at most ``framework.SECONDS`` old.
+FRAMEWORK_TEXTS = {
+    "statement": (lambda: Competency.objects.filter(number=6).update(statement="A rewritten statement."),
+                  "A rewritten statement."),
+    "guidance": (lambda: Skill.objects.filter(competency__number=6).update(text="A rewritten skill"),
+                 "A rewritten skill"),
+    # In the checklist's order, competency 1 follows competency 6.
+    "a neighbour's title": (lambda: Competency.objects.filter(number=1).update(short_title="Renamed next"),
+                            "1. Renamed next"),
+}
+
+
+@pytest.mark.parametrize("name", FRAMEWORK_TEXTS)
+def test_a_competency_page_shows_a_framework_edit_within_the_time_it_is_kept(client, board_member, carried, name,
+                                                                             monkeypatch):
+    change, seen = FRAMEWORK_TEXTS[name]
+    client.force_login(board_member)
+    url = reverse("assessments:competency", args=[carried.pk, 6])
+    before = client.get(url).text
+
+    change()
+
+    assert seen not in client.get(url).text  # kept
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + framework.SECONDS + 1)
+    after = client.get(url).text
+    assert seen not in before and seen in after

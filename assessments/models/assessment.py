@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from competencies.models import Competency, EvidenceItem, Question, Theme
@@ -124,6 +125,12 @@ class Assessment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:detail", args=[self.pk])
+
+    def touch(self) -> None:
+        """Record that a part of the assessment (an answer, an assignment)
+        changed now: pages built from those parts are cached by ``updated_at``."""
+        self.updated_at = timezone.now()
+        Assessment.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
 
     @property
     def state(self) -> "Assessment.Status":

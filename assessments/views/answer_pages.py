@@ -9,11 +9,12 @@ from itertools import groupby
 from typing import cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Value
+from django.core.cache import cache
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from competencies import framework
 from competencies.models import Competency, Theme
 
 from .. import access, workflow
@@ -39,15 +40,30 @@ class ThemeTasks:
     rows: list[TaskRow] = field(default_factory=list)
 
 
+# How long a task list is kept. Its answers and assignments cannot go stale
+# (the key changes with them, as ``Assessment.touch`` records); what it
+# shows of other things, people's names and competencies' titles, is at
+# most this old.
+TASK_LIST_SECONDS = 300
+
+
 def task_list(assessment: Assessment) -> list[ThemeTasks]:
-    """Themes in checklist order, each with its competencies as tasks."""
+    """Themes in checklist order, each with its competencies as tasks:
+    worked out once for each change to the assessment, then kept."""
+    key = f"task-list:{assessment.pk}:{assessment.updated_at.isoformat()}"
+    return cache.get_or_set(key, lambda: _task_list(assessment), TASK_LIST_SECONDS)
+
+
+def _task_list(assessment: Assessment) -> list[ThemeTasks]:
     answers = [AnswerState(**row) for row in assessment.answers.values(*STATE_FIELDS, **STATE_EXPRESSIONS)]
-    competencies = Competency.objects.select_related("theme").in_bulk()
+    competencies = (Competency.objects.select_related("theme")
+                    .only("number", "short_title", "theme__title", "theme__position").in_bulk())
     theme_of = themes_by_id(competencies.values(), {a.theme_answered_id for a in answers})
     # The checklist's order (``CHECKLIST_ORDER``), sorted here: cheaper than the joins it takes in SQL.
     answers.sort(key=lambda a: (theme_of[a.theme_answered_id].position,
                                 competencies[a.competency_answered_id].number, a.number))
-    assignees = dict(Assignment.objects.filter(assessment=assessment).values_list("competency_id", "assignee_id"))
+    assignees = dict(Assignment.objects.filter(assessment=assessment).order_by()
+                     .values_list("competency_id", "assignee_id"))
     themes: list[ThemeTasks] = []
     for competency_id, group in groupby(answers, key=lambda a: a.competency_answered_id):
         here = list(group)
@@ -83,8 +99,8 @@ def overall(themes: list[ThemeTasks]) -> Task:
 
 def _names(ids: set[int | None]) -> dict[int, str]:
     """People's names by id, in one query."""
-    return {user.pk: user.get_full_name() or user.get_username()
-            for user in get_user_model().objects.filter(pk__in={pk for pk in ids if pk})}
+    users = get_user_model().objects.filter(pk__in={pk for pk in ids if pk}).only("first_name", "last_name", "username")
+    return {user.pk: user.get_full_name() or user.get_username() for user in users}
 
 
 def gap_errors(assessment: Assessment, gaps: list[Gap], competencies: dict[int, Competency]) -> list[dict]:
@@ -124,6 +140,9 @@ class Block:
         return AnswerForm(self.data, answer=self.answer)
 
 
+COMPETENCY_TEXTS = ("statement", "why", "checklist_heading", "checklist_description")
+
+
 @dataclass
 class CompetencyPage:
     """One competency's questions: each shows what is saved, or what the person sent."""
@@ -137,12 +156,14 @@ class CompetencyPage:
     @classmethod
     def load(cls, grant: access.Grant, number: int, data: QueryDict | None = None) -> "CompetencyPage":
         # One competency's answers: the checklist's order is the questions' order.
-        answers = list(grant.assessment.answers.select_related("question__process", "question__competency",
-                                                               "updated_by")
+        answers = list(grant.assessment.answers
+                       .select_related("question__process", "question__competency", "updated_by")
+                       # Its competency only for the theme it is under (not its long texts).
+                       .defer(*(f"question__competency__{name}" for name in COMPETENCY_TEXTS))
                        .annotate(number=COMPETENCY_NUMBER_ANSWERED).filter(number=number).order_by("question__number"))
         if not answers:
             raise Http404("This assessment has no competency with that number.")
-        ordered = list(Competency.objects.select_related("theme").order_by("theme__position", "number"))
+        ordered = framework.in_checklist_order()
         at = next(i for i, c in enumerate(ordered) if c.pk == answers[0].competency_answered_id)
         for answer in answers:
             answer.assessment = grant.assessment
@@ -201,16 +222,8 @@ class CompetencyPage:
         return errors
 
     def guidance(self) -> dict[str, list[dict]]:
-        """The competency's skills, processes and evidence items (their text), in one query."""
-        c = self.competency
-        kinds = [(name, items.order_by().values("position", "text").annotate(kind=Value(name)))
-                 for name, items in (("skills", c.skills), ("processes", c.processes),
-                                     ("evidence_items", c.evidence_items))]
-        rows = kinds[0][1].union(*(items for _, items in kinds[1:]), all=True).order_by("kind", "position")
-        guidance: dict[str, list[dict]] = {name: [] for name, _ in kinds}
-        for row in rows:
-            guidance[row["kind"]].append(row)
-        return guidance
+        """The competency's skills, processes and evidence items (their text)."""
+        return framework.guidance(self.competency)
 
 
 def block_key(answer: Answer, assessment: Assessment) -> str:

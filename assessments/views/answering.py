@@ -36,7 +36,7 @@ def render_tasks(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     return render(request, "assessments/tasks.html", {
         "assessment": grant.assessment, "grant": grant, "themes": themes, "overall": overall(themes),
         "to_reply": to_reply, "tasks_key": tasks_key(grant.assessment, themes, to_reply),
-        "standing": deadlines.standing(deadlines.fetch(grant.assessment), today=timezone.localdate()),
+        "standing": deadlines.standing(grant.assessment, today=timezone.localdate()),
     })
 
 

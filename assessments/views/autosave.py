@@ -6,7 +6,7 @@ to each question and never replaces what the person is typing."""
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
@@ -32,10 +32,14 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @require_POST
 @signed_in
 def save_answer(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    # The answer and its assessment in one query; 404 for an assessment the person may not see.
+    # The answer, its question and assessment in one query; 404 for an
+    # assessment the person may not see. The rest (a colleague's name, the
+    # cycle) only for a conflict.
+    visible = access.visibility(request.user, via="assessment__")
+    if visible is None:
+        raise Http404("No such assessment.")
     answer = get_object_or_404(
-        Answer.objects.select_related("assessment__pct__sha", "assessment__cycle", "question__process", "updated_by")
-        .filter(assessment__in=access.visible_assessments(request.user)),
+        Answer.objects.select_related("assessment__pct", "question__process").filter(visible),
         assessment_id=pk, question__number=number,
     )
     form = AnswerForm(request.POST, answer=answer)

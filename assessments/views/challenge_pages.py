@@ -115,6 +115,8 @@ def answer_threads(grant: access.Grant, answers: list[Answer], *, bound: ReplyFo
     with a reply form for the PCT's board while the assessment is returned:
     ``bound``, with what was typed and its error, for the one just posted."""
     shown: dict[int, list[Thread]] = {}
+    if not grant.sees_reviews:
+        return shown  # no query: the PCT sees no challenge while the SHA reviews
     for answer_id, challenges in threads(challenges_of(grant, [a.pk for a in answers])).items():
         for challenge in challenges:
             form = None

@@ -10,6 +10,7 @@ No, action and evidence reference and the reviewer's 11 levels).
 
 from collections.abc import Iterator
 from itertools import count
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
@@ -41,8 +42,10 @@ def figures(context: BenchContext) -> Iterator[tuple[str, object, str]]:
         return response
 
     def post(data):
-        # As the page's script sends it when an answer changes.
-        response = client.post(save_url, data, secure=True, headers={"Accept": "application/json"})
+        # As the page's script sends it when an answer changes: form-encoded
+        # (URLSearchParams), asking for JSON.
+        response = client.post(save_url, urlencode(data), content_type="application/x-www-form-urlencoded",
+                               secure=True, headers={"Accept": "application/json"})
         if response.status_code != 200:
             raise RuntimeError(f"POST {save_url} answered {response.status_code}, not 200")
         return response

@@ -1,0 +1,34 @@
+"""The framework as the answering pages read it on every request, kept in
+the cache: it changes only when an admin corrects its text, and such an
+edit shows on those pages within ``SECONDS``."""
+
+from django.core.cache import cache
+from django.db.models import Value
+
+from .models import Competency
+
+SECONDS = 300
+
+
+def in_checklist_order() -> list[Competency]:
+    """The competencies with their themes, in the checklist's order: what a
+    competency's page shows of itself and of its neighbours."""
+    return cache.get_or_set("framework:checklist-order", lambda: list(
+        Competency.objects.select_related("theme").order_by("theme__position", "number")
+        .only("number", "short_title", "statement", "theme__title", "theme__position")), SECONDS)
+
+
+def guidance(competency: Competency) -> dict[str, list[dict]]:
+    """The competency's skills, processes and evidence items (their text), in one query."""
+    return cache.get_or_set(f"framework:guidance:{competency.pk}", lambda: _guidance(competency), SECONDS)
+
+
+def _guidance(competency: Competency) -> dict[str, list[dict]]:
+    kinds = [(name, items.order_by().values("position", "text").annotate(kind=Value(name)))
+             for name, items in (("skills", competency.skills), ("processes", competency.processes),
+                                 ("evidence_items", competency.evidence_items))]
+    rows = kinds[0][1].union(*(items for _, items in kinds[1:]), all=True).order_by("kind", "position")
+    guidance: dict[str, list[dict]] = {name: [] for name, _ in kinds}
+    for row in rows:
+        guidance[row["kind"]].append(row)
+    return guidance
