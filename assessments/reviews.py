@@ -22,10 +22,11 @@ from .scoring import Band, CompetencyResult, Score
 ACTION_STATUSES = dict(Answer.ActionStatus.choices)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AnswerLine:
     """An answer as the worksheet shows it: read as values, since a worksheet
-    has a hundred of them, once for its answers No and its challenges."""
+    has a hundred of them, once for its answers No and its challenges (not
+    frozen: a frozen dataclass is several times slower to make)."""
 
     pk: int
     number: int
