@@ -38,19 +38,42 @@ REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 
 
 def counted(pcts: QuerySet[Organisation]) -> QuerySet[Assessment]:
-    """The assessments calibration counts, of any cycle."""
+    """The assessments calibration counts, of any cycle (``_countable`` is
+    the same rule in SQL, less the reviewers' levels)."""
     return Assessment.objects.filter(
         Exists(CompetencyReview.objects.filter(assessment=OuterRef("pk"))),
         pct__in=pcts, focus="", status__in=REPORTED,
     )
 
 
+# The reads made on every view of the page, the default cycle and the cache
+# key (``fingerprint``), are written in SQL: built by the ORM (the joins,
+# the scope's subquery, the grouping) and their rows converted, they cost
+# more than the database takes to run them, and more than the rest of the
+# page. What is drawn on a cache miss (``build``) is read by the ORM.
+
+def _countable(pcts: QuerySet[Organisation]) -> tuple[str, list]:
+    """The SQL condition that an assessment ``a`` is one calibration may
+    count, reviewed or not, of any cycle, and its parameters. Which PCTs,
+    the access rule, is the ORM's queryset, put in as its SQL with
+    placeholders: every value is a parameter."""
+    scope, params = pcts.order_by().values("pk").query.sql_with_params()
+    return f"a.focus = '' AND a.status IN (%s, %s) AND a.pct_id IN ({scope})", [*REPORTED, *params]
+
+
 def latest_cycle(pcts: QuerySet[Organisation], cycles: list[Cycle]) -> Cycle | None:
     """The latest of ``cycles`` with anything calibration counts, else the
     latest cycle; None only with no cycles. One query."""
-    cycle_id = counted(pcts).order_by("-cycle__start_year").values_list("cycle_id", flat=True).first()
+    countable, params = _countable(pcts)
+    with connections[pcts.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT a.cycle_id FROM assessments_assessment a JOIN assessments_cycle c ON c.id = a.cycle_id"
+            f" WHERE {countable}"
+            " AND EXISTS (SELECT 1 FROM assessments_competencyreview r WHERE r.assessment_id = a.id)"
+            " ORDER BY c.start_year DESC LIMIT 1", params)
+        row = cursor.fetchone()
     ordered = sorted(cycles, key=lambda c: c.start_year)
-    return next((c for c in ordered if c.pk == cycle_id), ordered[-1] if ordered else None)
+    return next((c for c in ordered if row and c.pk == row[0]), ordered[-1] if ordered else None)
 
 
 @dataclass(frozen=True)
@@ -104,18 +127,10 @@ def fingerprint(pcts: QuerySet[Organisation], cycle: Cycle, framework: Framework
     change only with it), and per reviewer their name and how many levels
     they recorded and when they last changed one (a changed level is a
     later time; a removed one a smaller count). Two queries, some 150 and
-    some 20 rows nationally, none of them scorecards.
-
-    They are written in SQL: the page asks for them on every view, and the
-    ORM took longer to build them (the joins, the scope's subquery, some
-    150 ids, the grouping) and convert their rows than the database took to
-    run them, more than the rest of the page. Which PCTs, the access
-    rule, is still the ORM's queryset, put in as its SQL with placeholders:
-    every value is a parameter."""
-    scope, scope_params = pcts.order_by().values("pk").query.sql_with_params()
+    some 20 rows nationally, none of them scorecards, in SQL."""
+    countable, params = _countable(pcts)
     # Those reviewed or not: a first level recorded is a new count below.
-    candidates = f"a.cycle_id = %s AND a.focus = '' AND a.status IN (%s, %s) AND a.pct_id IN ({scope})"
-    params = [cycle.pk, *REPORTED, *scope_params]
+    candidates, params = f"a.cycle_id = %s AND {countable}", [cycle.pk, *params]
     with connections[pcts.db].cursor() as cursor:
         cursor.execute(
             "SELECT a.id, pct.code, pct.name, sha.name, a.status, a.updated_at FROM assessments_assessment a"
