@@ -117,6 +117,16 @@ def challenges_of(grant: access.Grant, answers: Iterable[int] | None = None) -> 
                                                          "raised_at", "pk")
 
 
+def raised_by_answer(grant: access.Grant) -> dict[int, list[Challenge]]:
+    """The challenges this person sees of the whole assessment, by answer id,
+    each answer's in the order raised, with their people: one query, for a
+    page that has read the answers already (the review worksheet)."""
+    if not grant.sees_reviews:
+        return {}
+    return threads(Challenge.objects.filter(answer__assessment=grant.assessment)
+                   .select_related("raised_by", "replied_by").order_by("raised_at", "pk"))
+
+
 def threads(challenges: Iterable[Challenge]) -> dict[int, list[Challenge]]:
     """Challenges by answer id."""
     by_answer: dict[int, list[Challenge]] = {}

@@ -9,14 +9,42 @@ evidence references, beside the reviewer's level and reason. Reads only;
 the writes are ``workflow.record_reviews`` and ``workflow.accept``.
 """
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from competencies.models import Competency, Theme
 
-from .models import Answer, Assessment, CompetencyReview, EvidenceReference
+from .models import COMPETENCY_ANSWERED, Answer, Assessment, CompetencyReview, EvidenceReference
 from .scorecards import framework, load_bands, scorecard, tallies_of
 from .scoring import Band, CompetencyResult, Score
+
+ACTION_STATUSES = dict(Answer.ActionStatus.choices)
+
+
+@dataclass(slots=True)
+class AnswerLine:
+    """An answer as the worksheet shows it: read as values, since a worksheet
+    has a hundred of them, once for its answers No and its challenges (not
+    frozen: a frozen dataclass is several times slower to make)."""
+
+    pk: int
+    number: int
+    value: str
+    wording: str  # the question as answered
+    competency_id: int  # where it counts
+    action: str
+    owner: str
+    due_date: datetime.date | None
+    action_status: str
+
+    @property
+    def value_display(self) -> str:
+        return Answer.Value(self.value).label if self.value else ""
+
+    @property
+    def action_status_display(self) -> str:
+        return ACTION_STATUSES.get(self.action_status, self.action_status)
 
 
 @dataclass
@@ -24,7 +52,7 @@ class CompetencySheet:
     """One competency's part of the worksheet."""
 
     result: CompetencyResult
-    no_answers: list[Answer]
+    no_answers: list[AnswerLine]
     evidence: list[EvidenceReference]
 
     @property
@@ -56,7 +84,7 @@ class CompetencySheet:
         competency, review = self.competency, self.review
         return repr((
             competency.pk, competency.number, competency.short_title, self.score, self.level,
-            [(a.pk, a.question.number, a.wording, a.action, a.owner, a.due_date, a.action_status)
+            [(a.pk, a.number, a.wording, a.action, a.owner, a.due_date, a.action_status)
              for a in self.no_answers],
             [(r.pk, r.evidence_item.text, r.title, r.reference, r.note) for r in self.evidence],
             review and (review.level, review.reason, review.updated_at, self.review_band,
@@ -76,6 +104,7 @@ class ThemeSheet:
 class Worksheet:
     themes: list[ThemeSheet]
     bands: list[Band]
+    answers: list[AnswerLine]  # every answer, in number order
 
     @property
     def competencies(self) -> list[CompetencySheet]:
@@ -92,17 +121,22 @@ def worksheet(assessment: Assessment) -> Worksheet:
 
     Queries: the bands, the competencies with their themes, the answers'
     values (only for a returned assessment: a submitted or accepted one keeps
-    its scores), the reviews with their reviewers, the answers No with their
-    questions, the evidence references with their items.
+    its scores), the reviews with their reviewers, every answer with its
+    question, the evidence references with their items.
     """
     bands = load_bands()
     card = scorecard(assessment, bands=bands, competencies=framework())
-    no_answers: dict[int, list[Answer]] = {}
-    answers = assessment.answers.filter(value=Answer.Value.NO).select_related("question").only(
-        "assessment", "question_text", "competency", "action", "owner", "due_date", "action_status",
-        "question__number", "question__text", "question__competency")
-    for answer in answers.order_by("question__number"):
-        no_answers.setdefault(answer.competency_answered_id, []).append(answer)
+    answers = [
+        AnswerLine(pk, number, value, kept_wording or wording, competency_id, action, owner, due_date, status)
+        for pk, number, value, kept_wording, wording, competency_id, action, owner, due_date, status
+        in assessment.answers.order_by("question__number").values_list(
+            "pk", "question__number", "value", "question_text", "question__text", COMPETENCY_ANSWERED,
+            "action", "owner", "due_date", "action_status")
+    ]
+    no_answers: dict[int, list[AnswerLine]] = {}
+    for answer in answers:
+        if answer.value == Answer.Value.NO:
+            no_answers.setdefault(answer.competency_id, []).append(answer)
     evidence: dict[int, list[EvidenceReference]] = {}
     references = assessment.evidence_references.select_related("evidence_item").only(
         "assessment", "title", "reference", "note", "evidence_item__text", "evidence_item__competency")
@@ -114,7 +148,7 @@ def worksheet(assessment: Assessment) -> Worksheet:
             themes.append(ThemeSheet(result.theme))
         pk = result.competency.pk
         themes[-1].competencies.append(CompetencySheet(result, no_answers.get(pk, []), evidence.get(pk, [])))
-    return Worksheet(themes=themes, bands=bands)
+    return Worksheet(themes=themes, bands=bands, answers=answers)
 
 
 def missing_reviews(assessment: Assessment) -> list[Competency]:

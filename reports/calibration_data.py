@@ -15,7 +15,8 @@ so that what is drawn from it can be cached.
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db import connections
+from django.db.models import Exists, OuterRef, QuerySet
 
 from assessments.models import Assessment, CompetencyReview, Cycle, Organisation
 from assessments.scorecards import load_bands
@@ -37,19 +38,42 @@ REPORTED = (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 
 
 def counted(pcts: QuerySet[Organisation]) -> QuerySet[Assessment]:
-    """The assessments calibration counts, of any cycle."""
+    """The assessments calibration counts, of any cycle (``_countable`` is
+    the same rule in SQL, less the reviewers' levels)."""
     return Assessment.objects.filter(
         Exists(CompetencyReview.objects.filter(assessment=OuterRef("pk"))),
         pct__in=pcts, focus="", status__in=REPORTED,
     )
 
 
+# The reads made on every view of the page, the default cycle and the cache
+# key (``fingerprint``), are written in SQL: built by the ORM (the joins,
+# the scope's subquery, the grouping) and their rows converted, they cost
+# more than the database takes to run them, and more than the rest of the
+# page. What is drawn on a cache miss (``build``) is read by the ORM.
+
+def _countable(pcts: QuerySet[Organisation]) -> tuple[str, list]:
+    """The SQL condition that an assessment ``a`` is one calibration may
+    count, reviewed or not, of any cycle, and its parameters. Which PCTs,
+    the access rule, is the ORM's queryset, put in as its SQL with
+    placeholders: every value is a parameter."""
+    scope, params = pcts.order_by().values("pk").query.sql_with_params()
+    return f"a.focus = '' AND a.status IN (%s, %s) AND a.pct_id IN ({scope})", [*REPORTED, *params]
+
+
 def latest_cycle(pcts: QuerySet[Organisation], cycles: list[Cycle]) -> Cycle | None:
     """The latest of ``cycles`` with anything calibration counts, else the
     latest cycle; None only with no cycles. One query."""
-    cycle_id = counted(pcts).order_by("-cycle__start_year").values_list("cycle_id", flat=True).first()
+    countable, params = _countable(pcts)
+    with connections[pcts.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT a.cycle_id FROM assessments_assessment a JOIN assessments_cycle c ON c.id = a.cycle_id"
+            f" WHERE {countable}"
+            " AND EXISTS (SELECT 1 FROM assessments_competencyreview r WHERE r.assessment_id = a.id)"
+            " ORDER BY c.start_year DESC LIMIT 1", params)
+        row = cursor.fetchone()
     ordered = sorted(cycles, key=lambda c: c.start_year)
-    return next((c for c in ordered if c.pk == cycle_id), ordered[-1] if ordered else None)
+    return next((c for c in ordered if row and c.pk == row[0]), ordered[-1] if ordered else None)
 
 
 @dataclass(frozen=True)
@@ -103,17 +127,25 @@ def fingerprint(pcts: QuerySet[Organisation], cycle: Cycle, framework: Framework
     change only with it), and per reviewer their name and how many levels
     they recorded and when they last changed one (a changed level is a
     later time; a removed one a smaller count). Two queries, some 150 and
-    some 20 rows nationally, none of them scorecards."""
+    some 20 rows nationally, none of them scorecards, in SQL."""
+    countable, params = _countable(pcts)
     # Those reviewed or not: a first level recorded is a new count below.
-    assessments = list(
-        Assessment.objects.filter(pct__in=pcts, cycle=cycle, focus="", status__in=REPORTED).order_by("pk")
-        .values_list("pk", "pct__code", "pct__name", "pct__sha__name", "status", "updated_at")
-    )
-    reviewers = list(
-        CompetencyReview.objects.filter(assessment_id__in=[a[0] for a in assessments])
-        .values_list("reviewer_id", "reviewer__first_name", "reviewer__last_name", "reviewer__username")
-        .annotate(levels=Count("pk"), last=Max("updated_at")).order_by("reviewer_id")
-    ) if assessments else []
+    candidates, params = f"a.cycle_id = %s AND {countable}", [cycle.pk, *params]
+    with connections[pcts.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT a.id, pct.code, pct.name, sha.name, a.status, a.updated_at FROM assessments_assessment a"
+            " JOIN assessments_organisation pct ON pct.id = a.pct_id"
+            " LEFT JOIN assessments_organisation sha ON sha.id = pct.sha_id"
+            f" WHERE {candidates} ORDER BY a.id", params)
+        assessments = cursor.fetchall()
+        # Counted per reviewer first, then named: a join per level would cost more than the count.
+        cursor.execute(
+            "SELECT levels.reviewer_id, u.first_name, u.last_name, u.username, levels.n, levels.last FROM ("
+            " SELECT r.reviewer_id, COUNT(*) AS n, MAX(r.updated_at) AS last FROM assessments_competencyreview r"
+            f" WHERE r.assessment_id IN (SELECT a.id FROM assessments_assessment a WHERE {candidates})"
+            " GROUP BY r.reviewer_id) levels"
+            " LEFT JOIN auth_user u ON u.id = levels.reviewer_id ORDER BY levels.reviewer_id", params)
+        reviewers = cursor.fetchall()
     inputs = (
         cycle.pk, str(cycle), [(c.pk, c.number, c.short_title) for c in framework.competencies],
         framework.bands, assessments, reviewers,

@@ -158,6 +158,26 @@ def test_default_cycle_is_the_latest_with_reviews(client, reviewer, world, pct, 
     assert empty.status_code == 200 and 'id="calibration-none"' in empty.text
 
 
+def test_the_default_cycle_counts_only_what_calibration_counts(client, reviewer, world, pct, sibling_pct,
+                                                                other_sha_pct, board_member, other_reviewer):
+    """A later cycle's reviewed assessments that calibration does not count
+    (a focus, one returned, another SHA's) leave the default where it was;
+    a counted one moves it."""
+    later = Cycle.objects.create(start_year=2009)
+    review(submit_with(pct, later, board_member, no=set(), focus="Obesity strategy"), reviewer, {1: 2})
+    sunderland = submit_with(sibling_pct, later, make_person("sam", sibling_pct, "board_member"), no=set())
+    review(sunderland, reviewer, {1: 2})
+    workflow.return_to_pct(assessment=sunderland, user=reviewer, comment="Look again")
+    review(submit_with(other_sha_pct, later, make_person("ben", other_sha_pct, "board_member"), no=set()),
+           other_reviewer, {1: 2})
+
+    assert str(page(client, reviewer).context["scope"].cycle) == "2008/09"
+
+    review(submit_with(pct, later, board_member, no=set()), reviewer, {1: 2})
+
+    assert str(page(client, reviewer).context["scope"].cycle) == "2009/10"
+
+
 @pytest.mark.parametrize("params", [{"cycle": "1999"}, {"cycle": "<b>"}, {"cycle": "2008x"}])
 def test_a_bad_cycle_is_400_with_the_error_at_the_field(client, reviewer, world, params):
     response = page(client, reviewer, **params)

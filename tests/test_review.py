@@ -4,13 +4,15 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from assessments import workflow
-from assessments.models import Answer, Assessment, CompetencyReview, LevelBand, Transition
+from assessments import challenges, workflow
+from assessments.models import Answer, Assessment, CompetencyReview, EvidenceReference, LevelBand, Transition
 from assessments.scorecards import load_bands
 from assessments.scoring import level_for
-from competencies.models import Competency, EvidenceItem, Question
+from competencies.models import Competency, EvidenceItem, Question, Theme
+from tests.conftest import make_person
 from tests.factories import review_every_competency
 
 pytestmark = pytest.mark.django_db
@@ -412,17 +414,77 @@ def test_the_worksheet_of_a_returned_assessment_counts_its_answers_now(client, b
     assert "<strong>4 World class</strong>, 100%" in section(html, 1)
 
 
+def _retitle_a_theme(submitted, reviewer):
+    Theme.objects.filter(title="Local leadership").update(title="Leading locally")
+    return "Theme</span> Leading locally"
+
+
+def _rename_the_reviewer(submitted, reviewer):
+    get_user_model().objects.filter(pk=reviewer.pk).update(first_name="Rhiannon")
+    return "(Rhiannon, "
+
+
+def _change_an_evidence_note(submitted, reviewer):
+    EvidenceReference.objects.filter(assessment=submitted).update(note="Minutes of the May board")
+    return "Minutes of the May board"
+
+
+def _challenge_an_answer(submitted, reviewer):
+    challenges.raise_challenge(assessment=submitted, number=3, user=reviewer, note="Not in the minutes.")
+    return "Not in the minutes."
+
+
+def _return_it(submitted, reviewer):
+    workflow.return_to_pct(assessment=submitted, user=reviewer, comment="Look again")
+    return "Challenged answers"  # no forms once it is returned
+
+
+@pytest.mark.parametrize("change", [
+    _retitle_a_theme, _rename_the_reviewer, _change_an_evidence_note, _challenge_an_answer, _return_it,
+])
+def test_the_worksheet_cached_whole_follows_what_it_shows(client, reviewer, submitted, change):
+    """The worksheet as saved is cached whole, under a key naming every part:
+    a change behind the page's back shows at once."""
+    EvidenceReference.objects.create(assessment=submitted, evidence_item=EvidenceItem.objects.first(),
+                                     title="Board minutes")
+    workflow.record_review(assessment=submitted, competency=Competency.objects.get(number=1), user=reviewer,
+                           level=3, reason="Seen the minutes")
+    client.force_login(reviewer)
+    before = client.get(review_url(submitted)).text
+    assert client.get(review_url(submitted)).text.count("competency-") == before.count("competency-")
+
+    shown = change(submitted, reviewer)
+
+    html = client.get(review_url(submitted)).text
+    assert html.count(shown) > before.count(shown)
+
+
+def test_the_worksheet_cached_whole_is_each_reviewers_own(client, reviewer, sha, submitted):
+    """Only the reviewer who raised a challenge may withdraw it: another of
+    the SHA's reviewers is not shown that reviewer's button."""
+    challenges.raise_challenge(assessment=submitted, number=3, user=reviewer, note="Not in the minutes.")
+    colleague = make_person("ravi", sha, "reviewer")
+    withdraw = "Withdraw your challenge to question 3"
+    client.force_login(reviewer)
+    assert withdraw in client.get(review_url(submitted)).text
+
+    client.force_login(colleague)
+    html = client.get(review_url(submitted)).text
+
+    assert "Not in the minutes." in html and withdraw not in html
+
+
 def test_review_page_query_count(client, reviewer, submitted, django_assert_num_queries):
     client.force_login(reviewer)
     # session, user, membership, assessment, bands, competencies with their
-    # themes, reviews with their reviewers, the answers No with their
-    # questions, the evidence references with their items (a submitted
-    # assessment keeps its scores: no answers' values); for the challenges,
-    # every answer with its question, and the challenges with their people
-    with django_assert_num_queries(11):
+    # themes, reviews with their reviewers (a submitted assessment keeps its
+    # scores: no answers' values to count), every answer with its question
+    # (for the answers No and the challenges), the evidence references with
+    # their items, the challenges with their people
+    with django_assert_num_queries(10):
         client.get(review_url(submitted))
     review_every_competency(submitted, reviewer)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(review_url(submitted))
 
 

@@ -10,24 +10,10 @@ from hashlib import sha256
 from django.http import QueryDict
 
 from .. import access
-from ..challenges import challenges_of, threads
-from ..models import COMPETENCY_ANSWERED, Answer, Challenge
+from ..challenges import challenges_of, raised_by_answer, threads
+from ..models import Answer, Challenge
 from ..review_forms import ChallengeForm, ReplyForm
-
-
-@dataclass(frozen=True)
-class AnswerLine:
-    """What the worksheet shows of an answer beside its challenges: read as
-    values, since a worksheet has a hundred of them."""
-
-    pk: int
-    number: int
-    value: str
-    wording: str
-
-    @property
-    def value_display(self) -> str:
-        return Answer.Value(self.value).label if self.value else ""
+from ..reviews import AnswerLine
 
 
 @dataclass
@@ -74,30 +60,27 @@ class CompetencyChallenges:
         if self.open:
             return ""
         return sha256(repr([
-            (row.answer, row.may_challenge,
+            ((row.answer.pk, row.answer.number, row.answer.value, row.answer.wording), row.may_challenge,
              [(c.pk, c.note, c.raised_by_id, str(c.raised_by), c.raised_at, c.reply, c.replied_by_id,
                str(c.replied_by), c.replied_at) for c in row.challenges])
             for row in self.rows
         ]).encode()).hexdigest()
 
 
-def worksheet_challenges(grant: access.Grant, *, data: QueryDict | None = None,
+def worksheet_challenges(grant: access.Grant, answers: list[AnswerLine], *, data: QueryDict | None = None,
                          bound: ChallengeForm | None = None) -> dict[int, CompetencyChallenges]:
-    """By competency id: every answer with its challenges; for the reviewer
-    while the assessment is submitted, a form for each answer without an
-    open challenge, holding what was typed (``data``) or, ``bound``, its
-    errors. Queries: the answers with their questions, the challenges."""
-    answers = grant.assessment.answers.order_by("question__number").values_list(
-        "pk", "question__number", "value", "question_text", "question__text", COMPETENCY_ANSWERED)
-    by_answer = threads(challenges_of(grant))
+    """By competency id: every answer (the worksheet's, in number order) with
+    its challenges; for the reviewer while the assessment is submitted, a
+    form for each answer without an open challenge, holding what was typed
+    (``data``) or, ``bound``, its errors. Queries: the challenges."""
+    by_answer = raised_by_answer(grant)
     sheet: dict[int, CompetencyChallenges] = {}
-    for pk, number, value, kept_wording, wording, competency_id in answers:
-        here = by_answer.get(pk, [])
-        sheet.setdefault(competency_id, CompetencyChallenges()).rows.append(Challenged(
-            AnswerLine(pk, number, value, kept_wording or wording), here,
-            may_challenge=grant.may_review and all(c.reply for c in here),
-            note=data.get(f"x{number}-note", "") if data else "",
-            bound=bound if bound is not None and bound.prefix == f"x{number}" else None))
+    for answer in answers:
+        here = by_answer.get(answer.pk, [])
+        sheet.setdefault(answer.competency_id, CompetencyChallenges()).rows.append(Challenged(
+            answer, here, may_challenge=grant.may_review and all(c.reply for c in here),
+            note=data.get(f"x{answer.number}-note", "") if data else "",
+            bound=bound if bound is not None and bound.prefix == f"x{answer.number}" else None))
     return sheet
 
 

@@ -1,10 +1,13 @@
 """The SHA's review: the worksheet of levels per competency, then return or accept."""
 
+from hashlib import sha256
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from competencies.models import Competency
@@ -12,7 +15,7 @@ from competencies.models import Competency
 from .. import access, challenges, workflow
 from ..review_forms import AcceptForm, ChallengeForm, ReturnForm, ReviewSheet
 from ..reviews import Worksheet, worksheet
-from .challenge_pages import worksheet_challenges
+from .challenge_pages import CompetencyChallenges, worksheet_challenges
 from .refusals import refusals
 
 NONE_CHECKED = 0  # no competency has the number 0: each is shown as typed, none checked
@@ -38,21 +41,46 @@ def render_review(request, grant: access.Grant, *, sheet: ReviewSheet | None = N
     """The worksheet; ``typed``, a POST of it whose levels and challenges are shown as typed."""
     assessment = grant.assessment
     work = worksheet(assessment)
-    if sheet is None:
-        sheet = sheet_for(work, typed, only=NONE_CHECKED if typed else None)
-    forms = [return_form, accept_form]
+    challenged = worksheet_challenges(grant, work.answers, data=typed, bound=challenge)
+    key = None
+    if sheet is None and typed is None:
+        # As saved: the whole worksheet may come from the cache, so its forms
+        # are made only if it is drawn.
+        key = worksheet_key(work, challenged, editable=grant.may_review, user=request.user)
+        forms = SimpleLazyObject(lambda: sheet_for(work).forms)
+        invalid = []
+    else:
+        sheet = sheet or sheet_for(work, typed, only=NONE_CHECKED)
+        forms, invalid = sheet.forms, sheet.invalid
+    decisions = [return_form, accept_form]
     return render(request, "assessments/review.html", {
-        "assessment": assessment, "worksheet": work, "forms": sheet.forms, "invalid_forms": sheet.invalid,
-        "challenged": worksheet_challenges(grant, data=typed, bound=challenge),
+        "assessment": assessment, "worksheet": work, "worksheet_key": key, "forms": forms, "invalid_forms": invalid,
+        "challenged": challenged,
         "challenge_errors": [{"anchor": f"#id_{challenge.prefix}-note", "message": error}
                              for error in challenge.errors.get("note", [])] if challenge else [],
         "return_form": return_form or ReturnForm(prefix="return"),
         "accept_form": accept_form or AcceptForm(prefix="accept"),
-        "invalid_form": next((f for f in forms if f is not None and f.errors), None),
+        "invalid_form": next((f for f in decisions if f is not None and f.errors), None),
         "missing": [{"anchor": f"#id_c{c.number}-level_0", "message": f"{c}: record your level and reason"}
                     for c in missing or []],
         "editable": grant.may_review,
     }, status=status)
+
+
+def worksheet_key(work: Worksheet, challenged: dict[int, CompetencyChallenges], *, editable: bool, user) -> str | None:
+    """Everything the worksheet's competencies show as saved, for the cache:
+    the themes, each competency's part and challenges (their own keys), the
+    bands (the levels' labels), whether it is editable, and for whom (a
+    reviewer withdraws only their own challenges); None while a competency
+    shows something typed."""
+    parts = []
+    for group in work.themes:
+        for row in group.competencies:
+            here = challenged.get(row.competency.pk)
+            if here is not None and not here.fragment_key:
+                return None
+            parts.append((group.theme and group.theme.title, row.fragment_key, here and here.fragment_key))
+    return sha256(repr((work.bands, editable, user.pk, parts)).encode()).hexdigest()
 
 
 def _only(request: HttpRequest) -> int | None:
