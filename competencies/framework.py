@@ -1,6 +1,6 @@
 """The framework as the answering pages read it on every request, kept in
-the cache: it changes only when an admin corrects its text, and such an
-edit shows on those pages within ``SECONDS``."""
+the cache (or drawn and kept): it changes only when an admin corrects its
+text, and such an edit shows on those pages within ``SECONDS``."""
 
 from django.core.cache import cache
 from django.db.models import Value
@@ -19,11 +19,9 @@ def in_checklist_order() -> list[Competency]:
 
 
 def guidance(competency: Competency) -> dict[str, list[dict]]:
-    """The competency's skills, processes and evidence items (their text), in one query."""
-    return cache.get_or_set(f"framework:guidance:{competency.pk}", lambda: _guidance(competency), SECONDS)
-
-
-def _guidance(competency: Competency) -> dict[str, list[dict]]:
+    """The competency's skills, processes and evidence items (their text), in
+    one query. A page keeps what it draws of them ``SECONDS`` (a
+    ``{% cache %}`` by the competency's id), so asks only then."""
     kinds = [(name, items.order_by().values("position", "text").annotate(kind=Value(name)))
              for name, items in (("skills", competency.skills), ("processes", competency.processes),
                                  ("evidence_items", competency.evidence_items))]

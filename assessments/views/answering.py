@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from competencies import framework
+
 from .. import access, assignments, challenges, deadlines, workflow
 from ..forms import AssignForm
 from ..models import Assessment, Challenge
@@ -103,7 +105,7 @@ def render_competency(request: HttpRequest, page: CompetencyPage, *, status: int
     threads = answer_threads(page.grant, page.answers, bound=reply)
     return render(request, "assessments/competency.html", {
         "assessment": page.grant.assessment, "grant": page.grant, "page": page, "competency": page.competency,
-        "guidance": page.guidance(), "errors": errors, "threads": threads,
+        "framework_seconds": framework.SECONDS, "errors": errors, "threads": threads,
         "reply_forms": [thread.form for shown in threads.values() for thread in shown if thread.form],
         "conflicts": sum(1 for block in page.blocks if block.data is not None and block.form.conflict),
         "progress": tally(AnswerState.of(answer) for answer in page.answers),
