@@ -27,7 +27,7 @@ from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, 
 from assessments.scorecards import tallies_of
 from competencies.models import Competency, EvidenceItem, Skill, Theme
 
-from . import pdf_tags
+from . import pdf_deflate, pdf_tags
 from .board_papers import board_paper_of
 from .models import RenderedReport
 from .report import position_as_at, report_context, visible_previous
@@ -39,6 +39,7 @@ STYLESHEET = "css/report-pdf.css"
 BASE_URL = "file:///wcc-board-report/"
 
 pdf_tags.install()
+pdf_deflate.install()
 
 
 class StaticFilesFetcher(URLFetcher):
