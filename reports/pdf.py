@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -158,33 +158,40 @@ def render_pdf(grant: access.Grant, *, with_reviews: bool | None = None) -> byte
         sections=[("key-messages", "Key messages"), ("summary", "Summary"), ("actions", "Action plan"),
                   *((f"annex-{name}", title) for name, title in annexes.items())],
         overdue_by_owner=[o for o in context["key_messages"].owners if o.overdue],
-        stylesheet="/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET,
         draft=assessment.status != Assessment.Status.ACCEPTED,
     )
     html = render_to_string(TEMPLATE, context)
+    stylesheet, fonts = _stylesheet()
     with _cycle_collection_paused():
         return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(
-            pdf_variant="pdf/ua-1", font_config=_fonts()
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1"
         )
 
 
 _per_thread = threading.local()
 
 
-def _fonts() -> FontConfiguration:
-    """The fonts for this thread's renders, kept from one render to the next.
+def _stylesheet() -> tuple[CSS, FontConfiguration]:
+    """The report's stylesheet, parsed once, and the fonts it loads.
 
-    Otherwise WeasyPrint starts each render by loading the system's fonts
-    and decoding the report's web fonts again, and lays out its text with
-    Pango's caches empty: about a twentieth of a render, and a task worker
-    renders report after report. Kept per thread, as Pango's font maps are
-    not thread-safe. The stylesheet is still read for each render (its
-    @font-face rules find their fonts loaded), so a release without it fails
-    at once."""
-    fonts = getattr(_per_thread, "fonts", None)
-    if fonts is None:
-        fonts = _per_thread.fonts = FontConfiguration()
-    return fonts
+    Otherwise WeasyPrint parses the stylesheet for every render, loads the
+    system's fonts, decodes the report's web fonts again and lays out text
+    with Pango's caches empty: some 7 % of a render, and a task worker renders
+    report after report. Kept per thread, as Pango's font maps are not
+    thread-safe, and looked up for each render, so that a release without
+    the stylesheet still fails at once.
+
+    WeasyPrint takes a stylesheet given this way as the user's, which yields
+    to the document's own declarations: the template's style for a draft,
+    which sets nothing the stylesheet sets, and an inline SVG's width
+    attribute, which the stylesheet overrides with !important."""
+    path = finders.find(STYLESHEET)
+    kept = getattr(_per_thread, "stylesheet", None)
+    if kept is None or kept[0] != path:
+        fonts = FontConfiguration()
+        url = urljoin(BASE_URL, "/" + settings.STATIC_URL.strip("/") + "/" + STYLESHEET)
+        kept = _per_thread.stylesheet = (path, CSS(url=url, url_fetcher=StaticFilesFetcher(), font_config=fonts), fonts)
+    return kept[1], kept[2]
 
 
 @contextmanager
