@@ -263,6 +263,17 @@ def test_the_pdf_renders_with_the_production_static_files_storage(
     assert all("Source-Sans-3" in name for name in font_names(PdfReader(io.BytesIO(response.content))))
 
 
+def test_the_stylesheet_and_fonts_are_loaded_once_but_found_for_every_render(settings):
+    from weasyprint.urls import FatalURLFetchingError
+
+    from reports import pdf
+
+    assert pdf._stylesheet() == pdf._stylesheet()  # the same parsed stylesheet and fonts
+    settings.STATICFILES_DIRS = []  # a broken release: the stylesheet is missing
+    with pytest.raises(FatalURLFetchingError):
+        pdf._stylesheet()
+
+
 @pytest.mark.parametrize("address", [
     "https://example.com/font.woff",
     "file:///etc/passwd",
