@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 from assessments.models import Answer, Cycle
 
 from .comparison import RETURNED_FOR_CHANGES, Basis, Cell, Matrix
+from .xlsx_sheet import quick_sheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -193,7 +194,7 @@ def xlsx_response(name: str, sheet_title: str, columns: list[Column], rows: Iter
     export never sits whole in memory. FileResponse closes (and so deletes)
     the file once it is sent."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(sheet_title))
+    sheet = quick_sheet(workbook, _sheet_title(sheet_title))
     sheet.freeze_panes = "B2"
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width

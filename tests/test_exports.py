@@ -4,6 +4,8 @@ names, formula neutralisation, streaming and who may download."""
 import csv
 import datetime
 import io
+from decimal import Decimal
+from zipfile import ZipFile
 
 import pytest
 from django.http import FileResponse, StreamingHttpResponse
@@ -236,6 +238,48 @@ def test_control_characters_do_not_break_the_workbook(client, reviewer, pct, cyc
     sheet = workbook(get(client, "export_actions", "xlsx")).active
 
     assert sheet["J2"].value == "Minutes of the board"
+
+
+def test_quick_sheet_writes_the_xml_openpyxl_writes():
+    """xlsx_sheet writes plain text and numbers itself, and leaves the rest to
+    openpyxl: the sheet is byte for byte what openpyxl's own sheet writes."""
+    from openpyxl import Workbook
+
+    from reports.xlsx_sheet import quick_sheet
+
+    def sheet_xml(new_sheet) -> bytes:
+        workbook = Workbook(write_only=True)
+        sheet = new_sheet(workbook)
+        sheet.freeze_panes = "B2"
+        sheet.append([exports._header_cell(sheet, title) for title in ["Text", "=Heading", "Number"]])
+        percent = exports._xlsx_cell(sheet, exports.Column("Score", kind="percent"), 12.5)
+        due = exports._xlsx_cell(sheet, exports.Column("Due", kind="date"), datetime.date(2009, 3, 31))
+        sheet.append(["Plain", " padded\n", 'Tags <&> "quotes"', "ü ñ 😀", "x" * 40_000, None, ""])
+        sheet.append([1, -2.5, 1 / 3, 10**17, 0, float("nan"), True, Decimal("1.50")])
+        sheet.append([exports._text_cell(sheet, "=SUM(A1)"), percent, due, datetime.datetime(2009, 3, 31, 9, 30)])
+        sheet.auto_filter.ref = "A1:H4"
+        file = io.BytesIO()
+        workbook.save(file)
+        return ZipFile(file).read("xl/worksheets/sheet1.xml")
+
+    ours = sheet_xml(lambda workbook: quick_sheet(workbook, "Sheet"))
+    assert ours == sheet_xml(lambda workbook: workbook.create_sheet("Sheet"))
+    assert b"<t>Plain</t>" in ours and b"<v>0.3333333333333333</v>" in ours
+
+
+def test_quick_sheet_writes_text_as_text():
+    """Where openpyxl would write an error value (or a formula), text stays text."""
+    from openpyxl import Workbook
+
+    from reports.xlsx_sheet import quick_sheet
+
+    workbook = Workbook(write_only=True)
+    quick_sheet(workbook, "Sheet").append(["#N/A", "=1+1"])
+    file = io.BytesIO()
+    workbook.save(file)
+
+    cells = load_workbook(file).active[1]
+    assert [(c.value, c.data_type) for c in cells] == [("#N/A", "s"), ("=1+1", "s")]
 
 
 def test_neutralise():

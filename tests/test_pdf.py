@@ -263,6 +263,17 @@ def test_the_pdf_renders_with_the_production_static_files_storage(
     assert all("Source-Sans-3" in name for name in font_names(PdfReader(io.BytesIO(response.content))))
 
 
+def test_the_stylesheet_and_fonts_are_loaded_once_but_found_for_every_render(settings):
+    from weasyprint.urls import FatalURLFetchingError
+
+    from reports import pdf
+
+    assert pdf._stylesheet() == pdf._stylesheet()  # the same parsed stylesheet and fonts
+    settings.STATICFILES_DIRS = []  # a broken release: the stylesheet is missing
+    with pytest.raises(FatalURLFetchingError):
+        pdf._stylesheet()
+
+
 @pytest.mark.parametrize("address", [
     "https://example.com/font.woff",
     "file:///etc/passwd",
@@ -282,6 +293,23 @@ def test_the_fetcher_reads_the_stylesheet_and_fonts():
 
     assert b"@font-face" in css.read() and css.content_type == "text/css"
     assert font.read().startswith(b"wOFF")
+
+
+def test_the_pdfs_streams_are_deflated_at_zlibs_default_level():
+    """reports.pdf_deflate caps pydyf's level 9 at 6: a quarter of the time."""
+    import zlib
+
+    import pydyf
+
+    from reports import pdf  # noqa: F401 - installs the cap
+
+    content = [f"BT /F{n % 3} {9 + n % 4} Tf 72 {800 - n} Td (Line {n} of the action plan) Tj ET".encode()
+               for n in range(400)]
+    deflated = pydyf.Stream(content, compress=True).data
+
+    raw = b"\n".join(content)
+    assert zlib.compress(raw, 6) != zlib.compress(raw, 9)
+    assert b"stream\n" + zlib.compress(raw, 6) + b"\nendstream" in deflated
 
 
 @pytest.mark.parametrize("code, focus, expected", [
