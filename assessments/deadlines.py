@@ -66,8 +66,9 @@ def submission_due_between(assessments: QuerySet[Assessment], first: datetime.da
 
 def _read_submission_due(assessment: Assessment) -> datetime.date | None:
     sha_id = assessment.pct.sha_id
-    due = dict(SubmissionDeadline.objects.filter(cycle_id=assessment.cycle_id)
-               .filter(Q(sha_id=sha_id) | Q(sha__isnull=True)).order_by().values_list("sha_id", "due"))
+    due: dict[int | None, datetime.date] = dict(
+        SubmissionDeadline.objects.filter(cycle_id=assessment.cycle_id)
+        .filter(Q(sha_id=sha_id) | Q(sha__isnull=True)).order_by().values_list("sha_id", "due"))
     return due.get(sha_id, due.get(None))
 
 

@@ -2,6 +2,8 @@
 the cache (or drawn and kept): it changes only when an admin corrects its
 text, and such an edit shows on those pages within ``SECONDS``."""
 
+from typing import cast
+
 from django.core.cache import cache
 from django.db.models import Value
 
@@ -13,9 +15,9 @@ SECONDS = 300
 def in_checklist_order() -> list[Competency]:
     """The competencies with their themes, in the checklist's order: what a
     competency's page shows of itself and of its neighbours."""
-    return cache.get_or_set("framework:checklist-order", lambda: list(
+    return cast(list[Competency], cache.get_or_set("framework:checklist-order", lambda: list(
         Competency.objects.select_related("theme").order_by("theme__position", "number")
-        .only("number", "short_title", "statement", "theme__title", "theme__position")), SECONDS)
+        .only("number", "short_title", "statement", "theme__title", "theme__position")), SECONDS))
 
 
 def guidance(competency: Competency) -> dict[str, list[dict]]:

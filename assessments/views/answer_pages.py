@@ -51,7 +51,7 @@ def task_list(assessment: Assessment) -> list[ThemeTasks]:
     """Themes in checklist order, each with its competencies as tasks:
     worked out once for each change to the assessment, then kept."""
     key = f"task-list:{assessment.pk}:{assessment.updated_at.isoformat()}"
-    return cache.get_or_set(key, lambda: _task_list(assessment), TASK_LIST_SECONDS)
+    return cast(list[ThemeTasks], cache.get_or_set(key, lambda: _task_list(assessment), TASK_LIST_SECONDS))
 
 
 def _task_list(assessment: Assessment) -> list[ThemeTasks]:

@@ -1,29 +1,17 @@
 -- wrk script: request the pages given after "--" in turn, each with its own
 -- session cookie, as pairs: path session path session ...
 --   wrk -s targets.lua http://127.0.0.1:8000/ -- /assessments/7/answers/ 3xk9... /compare/ 8fq2...
--- A first argument "pause=<ms>" makes each connection wait that long between
--- its requests, as a person does (wrk otherwise sends the next at once).
 
 local targets = {}
 local next_target = 0
-local pause = 0
 
 function init(args)
-  local first = 1
-  if args[1] and args[1]:match("^pause=") then
-    pause = tonumber(args[1]:sub(7))
-    first = 2
-  end
-  for i = first, #args, 2 do
+  for i = 1, #args, 2 do
     targets[#targets + 1] = {path = args[i], session = args[i + 1]}
   end
   if #targets == 0 then
     error("targets.lua: give the pages after --, as path and session pairs")
   end
-end
-
-function delay()
-  return pause
 end
 
 function request()

@@ -11,10 +11,11 @@ class WrkError(Exception):
     """wrk failed, or printed what it does not usually print."""
 
 
-def run(base: str, targets: list[tuple[str, str]], *, seconds: int, connections: int, pause_ms: int = 0) -> str:
+def run(base: str, targets: list[tuple[str, str]], *, seconds: int, connections: int) -> str:
     """wrk's report on requesting ``targets``, (path, session key) pairs, in
-    turn; each connection waits ``pause_ms`` between its requests."""
-    pairs = [f"pause={pause_ms}"] + [argument for target in targets for argument in target]
+    turn, each connection asking again as soon as it is answered (people
+    who pause between requests: ``people.py``)."""
+    pairs = [argument for target in targets for argument in target]
     result = subprocess.run(
         ["wrk", "--latency", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
          "--timeout", "10s", "-s", str(SCRIPT), base + "/", "--", *pairs],

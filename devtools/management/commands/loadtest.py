@@ -15,7 +15,9 @@ national comparison from loopback with wrk and
 and for as long again with PDF downloads beside them (``load_with_pdfs_*``):
 two people each asking every half second for the PDF of one of 40
 assessments in turn, which the worker prepares meanwhile (``pdf_*``: their
-requests, and the renders the worker finished). The two take turns, three
+requests, and the renders the worker finished). The people are
+``devtools/loadtest/people.py``'s threads, not wrk, whose pause holds an
+open connection on a sync worker. The two take turns, three
 rounds of a third of ``--seconds`` each, and each figure is the median of
 its rounds. ``load_p99_change_pct`` is how far the pages' p99 moved with the
 downloads (goal: at most 20 %). Before that, each page alone, one request at
@@ -42,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from devtools.loadtest import wrk
+from devtools.loadtest import people, wrk
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
 PDF_CONNECTIONS = 2
@@ -137,10 +139,10 @@ class Command(BaseCommand):
                     worker.send_signal(signal.SIGCONT)
                     with ThreadPoolExecutor(2) as pool:
                         mixed = pool.submit(wrk.run, base, targets, seconds=each, connections=connections)
-                        pdfs = pool.submit(wrk.run, base, downloads, seconds=each,
-                                           connections=pdf_connections, pause_ms=PDF_PAUSE_MS)
+                        pdfs = pool.submit(people.run, base, downloads, seconds=each,
+                                           people=pdf_connections, pause_ms=PDF_PAUSE_MS)
                         with_pdfs.append(wrk.parse(mixed.result()))
-                        pdf_figures.append(wrk.parse(pdfs.result()))
+                        pdf_figures.append(pdfs.result())
                     self.stderr.write(f"Round {len(alone)}: the pages' p99 {_figure(alone[-1], 'load_p99_ms')} ms "
                                       f"alone, {_figure(with_pdfs[-1], 'load_p99_ms')} ms with PDFs.")
             except wrk.WrkError as error:
