@@ -11,6 +11,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from wcc_site.warm_up import warm_up
+
 os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'wcc_site.settings')
 
 application = get_wsgi_application()
+
+warm_up()

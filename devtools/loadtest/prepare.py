@@ -8,6 +8,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, Membership
@@ -21,7 +22,19 @@ def prepare() -> tuple[int, str, str, str]:
     call_command("migrate", verbosity=0)
     call_command("load_framework", verbosity=0)
     call_command("seed_demo", "--national", "--force", verbosity=0)
-    return (*logins(), ",".join(str(pk) for pk in pdf_assessments()))
+    pdfs = pdf_assessments()
+    analyse()
+    return (*logins(), ",".join(str(pk) for pk in pdfs))
+
+
+def analyse() -> None:
+    """Give PostgreSQL's planner the statistics of the tables as they are
+    now, seeded and emptied of PDFs and renders, as autovacuum would in
+    service: a server run with ``autovacuum = off`` (as test servers often
+    are) would otherwise plan the pages' queries for tables it has never
+    counted."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def pdf_assessments(count: int = 40) -> list[int]:

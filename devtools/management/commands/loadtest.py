@@ -1,13 +1,14 @@
 """Drive a real gunicorn on PostgreSQL with national-scale data, and report.
 
-Not part of CI: it takes about a minute and wants the machine to itself.
+Not part of CI: it takes about four minutes and wants the machine to itself.
 
-    python manage.py loadtest [--seconds 30] [--connections 16]
+    python manage.py loadtest [--seconds 75] [--connections 16]
 
 It uses its own database (``--database-url``, default ``wcc_load`` on the
 local PostgreSQL server), prepares it in a child process with
 ``devtools/loadtest/prepare.py`` (``seed_demo --national``, once: the seed is
-idempotent; every run empties the stored PDFs and the task queue), starts
+idempotent; every run empties the stored PDFs and the task queue, and
+analyses the tables as autovacuum would in service), starts
 gunicorn with two workers on a free loopback port and one task worker
 (``db_worker``, niced), and drives the answering page, a report page and the
 national comparison from loopback with wrk and
@@ -17,8 +18,8 @@ two people each asking every half second for the PDF of one of 40
 assessments in turn, which the worker prepares meanwhile (``pdf_*``: their
 requests, and the renders the worker finished). The people are
 ``devtools/loadtest/people.py``'s threads, not wrk, whose pause holds an
-open connection on a sync worker. The two take turns, three
-rounds of a third of ``--seconds`` each, and each figure is the median of
+open connection on a sync worker. The two take turns, five
+rounds of a fifth of ``--seconds`` each, and each figure is the median of
 its rounds. ``load_p99_change_pct`` is how far the pages' p99 moved with the
 downloads (goal: at most 20 %). Before that, each page alone, one request at
 a time, as a ratio of its median to the bare logged-in page's
@@ -50,7 +51,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
 PDF_CONNECTIONS = 2
 PDF_PAUSE_MS = 500
 WORKER_NICENESS = 10
-ROUNDS = 3
+ROUNDS = 5
 # Seconds of one request at a time for each page's ratio to the bare page.
 PAGE_SECONDS = 5
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
     help = "Load-test a real gunicorn on PostgreSQL with national-scale data (not for CI)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=int, default=30)
+        parser.add_argument("--seconds", type=int, default=75)
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--pdf-connections", type=int, default=PDF_CONNECTIONS,
