@@ -1,6 +1,9 @@
 """``loadtest``: its database preparation, its wrk script, and the reading of wrk's output."""
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 
@@ -138,3 +141,13 @@ def test_people_ask_in_turns_and_pause_between_requests():
     # Two people, each asking every half second: about 4 a second, not hundreds.
     assert figures["load_errors"] == "0" and 2 <= float(figures["load_rps"]) <= 6
     assert float(figures["load_p50_ms"]) < 100
+
+
+def test_the_task_worker_runs_in_the_idle_scheduling_class():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                             preexec_fn=loadtest._idle_class)
+    try:
+        assert os.sched_getscheduler(child.pid) == os.SCHED_IDLE
+    finally:
+        child.kill()
+        child.wait()

@@ -10,8 +10,8 @@ local PostgreSQL server), prepares it in a child process with
 idempotent; every run empties the stored PDFs and the task queue, and
 analyses the tables as autovacuum would in service), starts
 gunicorn with two workers on a free loopback port and one task worker
-(``db_worker``, niced), and drives the answering page, a report page and the
-national comparison from loopback with wrk and
+(``db_worker`` in linux's idle scheduling class, as README advises), and
+drives the answering page, a report page and the national comparison from loopback with wrk and
 ``devtools/loadtest/targets.lua``: alone (``load_*``, the worker stopped),
 and for as long again with PDF downloads beside them (``load_with_pdfs_*``):
 two people each asking every half second for the PDF of one of 40
@@ -50,7 +50,6 @@ from devtools.loadtest import people, wrk
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wcc_load"
 PDF_CONNECTIONS = 2
 PDF_PAUSE_MS = 500
-WORKER_NICENESS = 10
 ROUNDS = 5
 # Seconds of one request at a time for each page's ratio to the bare page.
 PAGE_SECONDS = 5
@@ -65,13 +64,16 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--pdf-connections", type=int, default=PDF_CONNECTIONS,
                             help="People downloading PDFs at once, each asking every half second.")
+        parser.add_argument("--skip-ratios", action="store_true",
+                            help="Only the traffic: not each page's ratio to the bare page.")
         parser.add_argument(
             "--database-url",
             default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL),
             help="A PostgreSQL database this command may fill (default: %(default)s).",
         )
 
-    def handle(self, *args, seconds, connections, workers, pdf_connections, database_url, **options):
+    def handle(self, *args, seconds, connections, workers, pdf_connections, skip_ratios, database_url,
+               **options):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install wrk")
         if not database_url.startswith(("postgres://", "postgresql://")):
@@ -99,11 +101,12 @@ class Command(BaseCommand):
              "--access-logfile", "/dev/null", "wcc_site.wsgi"],
             cwd=settings.BASE_DIR, env=env,
         )
-        # One task worker, at a lower CPU priority than gunicorn, as README
-        # advises; stopped (SIGSTOP) while the pages are measured alone.
+        # One task worker, given the CPU only when gunicorn and PostgreSQL
+        # leave it idle (``chrt --idle 0``, as README advises); stopped
+        # (SIGSTOP) while the pages are measured alone.
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "-v", "0"],
-            cwd=settings.BASE_DIR, env=env, preexec_fn=lambda: os.nice(WORKER_NICENESS),
+            cwd=settings.BASE_DIR, env=env, preexec_fn=_idle_class,
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -122,7 +125,7 @@ class Command(BaseCommand):
                 _check(base + path, session)
             worker.send_signal(signal.SIGSTOP)
             try:
-                ratios = self._page_ratios(base, [
+                ratios = [] if skip_ratios else self._page_ratios(base, [
                     ("task_list", targets[0]), ("competency_page", targets[1]), ("report_page", targets[2]),
                     ("comparison", targets[3]), ("trends", ("/compare/trends/", admin_session)),
                     ("calibration", ("/compare/calibration/", admin_session)),
@@ -248,6 +251,11 @@ def _change(before: list, after: list, name: str) -> float:
     """The percentage by which figure ``name`` moved from ``before`` to ``after``."""
     old, new = _figure(before, name), _figure(after, name)
     return (new - old) / old * 100
+
+
+def _idle_class() -> None:
+    """What ``chrt --idle 0`` does, in the child before it runs the worker."""
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def _free_port() -> int:
