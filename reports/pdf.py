@@ -15,7 +15,8 @@ from urllib.parse import unquote, urljoin, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
@@ -25,7 +26,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assessments import access, deadlines
 from assessments.models import COMPETENCY_ANSWERED, THEME_ANSWERED, Assessment, Challenge, LevelBand
 from assessments.scorecards import tallies_of
-from competencies.models import Competency, EvidenceItem, Skill, Theme
+from competencies import framework
+from competencies.models import Competency
 
 from . import pdf_deflate, pdf_tags
 from .board_papers import board_paper_of
@@ -81,11 +83,14 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
     """A hash of everything the report shows: any change to the assessment,
     its answers and actions (the wording, competency and theme each was
     answered under included), the reviews and challenges it shows, evidence, the previous
-    assessment's scores, the bands, the framework's wording, the board
-    paper's details and annexes, or the layout makes a new key; so does the
-    day for a draft, whose position is taken on the day it is downloaded.
+    assessment's scores, the bands, the board paper's details and annexes,
+    or the layout makes a new key; so does the day for a draft, whose
+    position is taken on the day it is downloaded, and the framework's
+    wording within ``framework.SECONDS`` of an admin's edit.
 
-    Eleven to thirteen small queries: cheap beside a render.
+    Thirteen to fifteen small queries (four more when the framework's
+    wording is not in the cache): cheap beside a render, and read on every
+    download and every "Preparing your report…" poll.
     """
     assessment = grant.assessment
     answers = [
@@ -102,9 +107,10 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         assessment.pct.sha.name, assessment.scores,
         # Whether it was submitted late, and the deadline it was late for.
         deadlines.submission_deadline(deadlines.fetch(assessment)), deadlines.is_late(assessment),
-        # The peers' kept scorecards, for the benchmarks.
+        # The peers' kept scorecards, for the benchmarks: as the database
+        # stores them, not decoded (a national cycle has 152).
         list(Assessment.objects.filter(cycle_id=assessment.cycle_id, focus="", scores__isnull=False)
-             .order_by("pk").values_list("pct__sha_id", "scores")),
+             .order_by("pk").values_list("pct__sha_id", Cast("scores", TextField()))),
         answers,
         # Overdue and due soon are judged on this day, and the cover names it.
         position_as_at(assessment, today=timezone.localdate()),
@@ -114,11 +120,7 @@ def content_key(grant: access.Grant, *, reviews: list | None) -> str:
         assessment.transitions.count(),
         list(LevelBand.objects.order_by("level").values_list(
             "level", "name", "min_score", "updated_at")),
-        list(Competency.objects.order_by("number").values_list(
-            "pk", "number", "short_title", "statement")),
-        list(Theme.objects.order_by("pk").values_list("pk", "position", "title")),
-        list(Skill.objects.order_by("pk").values_list("competency_id", "position", "text")),
-        list(EvidenceItem.objects.order_by("pk").values_list("competency_id", "position", "text")),
+        framework.wording_key(),
         None if previous is None else (
             previous.pk, str(previous.cycle), previous.focus, tallies_of(previous).as_json(),
         ),

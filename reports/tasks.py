@@ -15,7 +15,7 @@ report shows exactly what the person who asked may see.
 from datetime import timedelta
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
@@ -63,23 +63,35 @@ def _renders(grant: access.Grant) -> QuerySet[DBTaskResult]:
 def queue_render(grant: access.Grant) -> None:
     """Queue a render of the report as this person sees it, unless one is
     waiting or under way already: it renders the latest content when it runs."""
-    under_way = Q(status=TaskResultStatus.READY) | Q(
-        status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - ABANDONED_AFTER)
-    if not _renders(grant).filter(under_way).exists():
+    if not _renders(grant).filter(_under_way()).exists():
         render_report.enqueue(*_arguments(grant))
 
 
-def progress(edition: Edition) -> Progress:
+def progress(edition: Edition, *, stored: bool | None = None) -> Progress:
     """Where this edition of the report is: stored, or on its way (queued
     now if need be), or failed at the last attempt (queued again only when
-    the person asks: see ``queue_render``)."""
-    if edition.stored().exists():
+    the person asks: see ``queue_render``). ``stored``: whether it is, when
+    the caller has just looked."""
+    if stored is None:
+        stored = edition.stored().exists()
+    if stored:
         return Progress.READY
-    last = _renders(edition.grant).order_by("-enqueued_at").values_list("status", flat=True).first()
-    if last == TaskResultStatus.FAILED:
+    # Renders are queued one at a time (``queue_render``), so the latest
+    # says whether one is on its way.
+    last = _renders(edition.grant).order_by("-enqueued_at").annotate(
+        under_way=ExpressionWrapper(_under_way(), output_field=BooleanField()),
+    ).values_list("status", "under_way").first()
+    if last is not None and last[0] == TaskResultStatus.FAILED:
         return Progress.FAILED
-    queue_render(edition.grant)
+    if last is None or not last[1]:
+        render_report.enqueue(*_arguments(edition.grant))
     return Progress.PREPARING
+
+
+def _under_way() -> Q:
+    """Waiting for a worker, or claimed by one that has not died."""
+    return Q(status=TaskResultStatus.READY) | Q(
+        status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - ABANDONED_AFTER)
 
 
 def prepare_after_move(sender, *, assessment: Assessment, **kwargs) -> None:

@@ -51,7 +51,7 @@ def assessment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     edition = edition_for(grant)
     pdf = stored_pdf(edition)
     if pdf is None:
-        context = {"assessment": grant.assessment, "progress": progress(edition)}
+        context = {"assessment": grant.assessment, "progress": progress(edition, stored=False)}
         return render(request, "reports/preparing.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename_for(grant.assessment)}"'

@@ -211,11 +211,6 @@ PDF_INPUTS = {
     "PCT code": lambda a: a.pct.__class__.objects.filter(pk=a.pct_id).update(code="5XX"),
     "SHA name": lambda a: a.pct.__class__.objects.filter(pk=a.pct.sha_id).update(name="Renamed SHA"),
     "bands": lambda a: LevelBand.objects.filter(level=4).update(name="Excellent"),
-    "competency title": lambda a: Competency.objects.filter(number=1).update(short_title="Lead"),
-    "competency statement": lambda a: Competency.objects.filter(number=1).update(statement="New"),
-    "theme title": lambda a: Theme.objects.filter(position=1).update(title="A new theme title"),
-    "skill": lambda a: first(Skill).update(text="A new skill"),
-    "evidence item": lambda a: first(EvidenceItem).update(text="A new evidence item"),
     "previous scores": lambda a: previous_of(a).update(
         scores={**previous_of(a).get().scores, "overall": 1.0}),
     "previous focus": lambda a: previous_of(a).update(focus="Obesity"),
@@ -229,6 +224,29 @@ def test_the_pdf_key_changes_with_each_input(board_member, later, name):
 
     PDF_INPUTS[name](later)
 
+    assert key(later, board_member) != before
+
+
+# The framework's wording: kept ``framework.SECONDS``, as the answering pages keep it.
+PDF_FRAMEWORK_INPUTS = {
+    "competency title": lambda: Competency.objects.filter(number=1).update(short_title="Lead"),
+    "competency statement": lambda: Competency.objects.filter(number=1).update(statement="New"),
+    "theme title": lambda: Theme.objects.filter(position=1).update(title="A new theme title"),
+    "skill": lambda: first(Skill).update(text="A new skill"),
+    "evidence item": lambda: first(EvidenceItem).update(text="A new evidence item"),
+}
+
+
+@pytest.mark.parametrize("name", PDF_FRAMEWORK_INPUTS)
+def test_the_pdf_key_changes_with_a_framework_edit_within_the_time_it_is_kept(board_member, later, name,
+                                                                              monkeypatch):
+    before = key(later, board_member)
+
+    PDF_FRAMEWORK_INPUTS[name]()
+
+    assert key(later, board_member) == before  # kept
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + framework.SECONDS + 1)
     assert key(later, board_member) != before
 
 

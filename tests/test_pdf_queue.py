@@ -188,9 +188,9 @@ def test_outsiders_learn_nothing_and_queue_nothing(client, request, board_member
 def test_polling_runs_a_fixed_number_of_queries(client, board_member, draft, django_assert_num_queries):
     client.force_login(board_member)
     client.get(url("pdf", draft))
-    # 1 session, 2 user, 3 membership, 4 assessment; 5–20 the key (as a
+    # 1 session, 2 user, 3 membership, 4 assessment; 5–16 the key (as a
     # download, see test_pdf, less the first submission: a draft has none);
-    # 21 the stored report, 22 the last render's status, 23 whether one is
-    # under way.
-    with django_assert_num_queries(23):
+    # 17 the stored report, 18 the last render: its status, and whether it
+    # is still under way.
+    with django_assert_num_queries(18):
         assert client.get(url("pdf_progress", draft), **HTMX).status_code == 204
