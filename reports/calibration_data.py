@@ -50,7 +50,16 @@ def counted(pcts: QuerySet[Organisation]) -> QuerySet[Assessment]:
 # key (``fingerprint``), are written in SQL: built by the ORM (the joins,
 # the scope's subquery, the grouping) and their rows converted, they cost
 # more than the database takes to run them, and more than the rest of the
-# page. What is drawn on a cache miss (``build``) is read by the ORM.
+# page. What is drawn on a cache miss (``build``) is read by the ORM. The
+# tables are named as the models name them (``_tables``), the user's too.
+
+def _tables(using: str) -> dict[str, str]:
+    """The tables the SQL below reads, quoted for the database."""
+    quote = connections[using].ops.quote_name
+    models = {"assessment": Assessment, "cycle": Cycle, "organisation": Organisation,
+              "review": CompetencyReview, "user": CompetencyReview.reviewer.field.related_model}
+    return {name: quote(model._meta.db_table) for name, model in models.items()}
+
 
 def _countable(pcts: QuerySet[Organisation]) -> tuple[str, list]:
     """The SQL condition that an assessment ``a`` is one calibration may
@@ -65,11 +74,12 @@ def latest_cycle(pcts: QuerySet[Organisation], cycles: list[Cycle]) -> Cycle | N
     """The latest of ``cycles`` with anything calibration counts, else the
     latest cycle; None only with no cycles. One query."""
     countable, params = _countable(pcts)
+    table = _tables(pcts.db)
     with connections[pcts.db].cursor() as cursor:
         cursor.execute(
-            "SELECT a.cycle_id FROM assessments_assessment a JOIN assessments_cycle c ON c.id = a.cycle_id"
+            f"SELECT a.cycle_id FROM {table['assessment']} a JOIN {table['cycle']} c ON c.id = a.cycle_id"
             f" WHERE {countable}"
-            " AND EXISTS (SELECT 1 FROM assessments_competencyreview r WHERE r.assessment_id = a.id)"
+            f" AND EXISTS (SELECT 1 FROM {table['review']} r WHERE r.assessment_id = a.id)"
             " ORDER BY c.start_year DESC LIMIT 1", params)
         row = cursor.fetchone()
     ordered = sorted(cycles, key=lambda c: c.start_year)
@@ -131,20 +141,21 @@ def fingerprint(pcts: QuerySet[Organisation], cycle: Cycle, framework: Framework
     countable, params = _countable(pcts)
     # Those reviewed or not: a first level recorded is a new count below.
     candidates, params = f"a.cycle_id = %s AND {countable}", [cycle.pk, *params]
+    table = _tables(pcts.db)
     with connections[pcts.db].cursor() as cursor:
         cursor.execute(
-            "SELECT a.id, pct.code, pct.name, sha.name, a.status, a.updated_at FROM assessments_assessment a"
-            " JOIN assessments_organisation pct ON pct.id = a.pct_id"
-            " LEFT JOIN assessments_organisation sha ON sha.id = pct.sha_id"
+            f"SELECT a.id, pct.code, pct.name, sha.name, a.status, a.updated_at FROM {table['assessment']} a"
+            f" JOIN {table['organisation']} pct ON pct.id = a.pct_id"
+            f" LEFT JOIN {table['organisation']} sha ON sha.id = pct.sha_id"
             f" WHERE {candidates} ORDER BY a.id", params)
         assessments = cursor.fetchall()
         # Counted per reviewer first, then named: a join per level would cost more than the count.
         cursor.execute(
             "SELECT levels.reviewer_id, u.first_name, u.last_name, u.username, levels.n, levels.last FROM ("
-            " SELECT r.reviewer_id, COUNT(*) AS n, MAX(r.updated_at) AS last FROM assessments_competencyreview r"
-            f" WHERE r.assessment_id IN (SELECT a.id FROM assessments_assessment a WHERE {candidates})"
+            f" SELECT r.reviewer_id, COUNT(*) AS n, MAX(r.updated_at) AS last FROM {table['review']} r"
+            f" WHERE r.assessment_id IN (SELECT a.id FROM {table['assessment']} a WHERE {candidates})"
             " GROUP BY r.reviewer_id) levels"
-            " LEFT JOIN auth_user u ON u.id = levels.reviewer_id ORDER BY levels.reviewer_id", params)
+            f" LEFT JOIN {table['user']} u ON u.id = levels.reviewer_id ORDER BY levels.reviewer_id", params)
         reviewers = cursor.fetchall()
     inputs = (
         cycle.pk, str(cycle), [(c.pk, c.number, c.short_title) for c in framework.competencies],
