@@ -63,9 +63,10 @@ def scorecard(assessment: Assessment, *, bands: Sequence[Band] | None = None, re
     bands = load_bands() if bands is None else bands
     competencies = framework() if competencies is None else competencies
     tallies = tallies_of(assessment)
+    # Keyed by competency, so unordered: the model's order joins the competencies.
+    levels = assessment.reviews.select_related("reviewer").order_by() if reviews else []
     return build_scorecard(
         tallies, competencies=competencies, bands=bands,
         themes=themes_by_id(competencies, tallies.themes),
-        reviews={r.competency_id: r for r in assessment.reviews.select_related("reviewer")}
-        if reviews else {},
+        reviews={r.competency_id: r for r in levels},
     )
