@@ -15,7 +15,7 @@ report shows exactly what the person who asked may see.
 from datetime import timedelta
 from enum import StrEnum
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
@@ -79,11 +79,11 @@ def progress(edition: Edition, *, stored: bool | None = None) -> Progress:
     # Renders are queued one at a time (``queue_render``), so the latest
     # says whether one is on its way.
     last = _renders(edition.grant).order_by("-enqueued_at").annotate(
-        under_way=ExpressionWrapper(_under_way(), output_field=BooleanField()),
-    ).values_list("status", "under_way").first()
-    if last is not None and last[0] == TaskResultStatus.FAILED:
+        under_way=_under_way()).values_list("status", "under_way").first()
+    status, under_way = last or (None, False)
+    if status == TaskResultStatus.FAILED:
         return Progress.FAILED
-    if last is None or not last[1]:
+    if not under_way:
         render_report.enqueue(*_arguments(edition.grant))
     return Progress.PREPARING
 
