@@ -63,7 +63,8 @@ def _renders(grant: access.Grant) -> QuerySet[DBTaskResult]:
 def queue_render(grant: access.Grant) -> None:
     """Queue a render of the report as this person sees it, unless one is
     waiting or under way already: it renders the latest content when it runs."""
-    if not _renders(grant).filter(_under_way()).exists():
+    _, under_way = _last_render(grant)
+    if not under_way:
         render_report.enqueue(*_arguments(grant))
 
 
@@ -76,11 +77,7 @@ def progress(edition: Edition, *, stored: bool | None = None) -> Progress:
         stored = edition.stored().exists()
     if stored:
         return Progress.READY
-    # Renders are queued one at a time (``queue_render``), so the latest
-    # says whether one is on its way.
-    last = _renders(edition.grant).order_by("-enqueued_at").annotate(
-        under_way=_under_way()).values_list("status", "under_way").first()
-    status, under_way = last or (None, False)
+    status, under_way = _last_render(edition.grant)
     if status == TaskResultStatus.FAILED:
         return Progress.FAILED
     if not under_way:
@@ -88,10 +85,16 @@ def progress(edition: Edition, *, stored: bool | None = None) -> Progress:
     return Progress.PREPARING
 
 
-def _under_way() -> Q:
-    """Waiting for a worker, or claimed by one that has not died."""
-    return Q(status=TaskResultStatus.READY) | Q(
+def _last_render(grant: access.Grant) -> tuple[str | None, bool]:
+    """The status of the render last queued for this grant (None: never),
+    and whether it is still on its way: waiting for a worker, or claimed by
+    one that has not died. Renders are queued one at a time, so the last
+    says whether any is. One query."""
+    under_way = Q(status=TaskResultStatus.READY) | Q(
         status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - ABANDONED_AFTER)
+    last = _renders(grant).order_by("-enqueued_at").annotate(under_way=under_way).values_list(
+        "status", "under_way").first()
+    return last or (None, False)
 
 
 def prepare_after_move(sender, *, assessment: Assessment, **kwargs) -> None:
