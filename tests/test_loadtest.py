@@ -10,11 +10,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from assessments.models import Assessment
 from devtools.loadtest import people, wrk
-from devtools.loadtest.prepare import logins, pdf_assessments
+from devtools.loadtest.prepare import analyse, logins, pdf_assessments
 from devtools.management.commands import loadtest
 from reports.models import RenderedReport
 
@@ -151,3 +153,14 @@ def test_the_task_worker_runs_in_the_idle_scheduling_class():
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_prepared_database_is_analysed(transactional_db):
+    analyse()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s",
+                       [Assessment._meta.db_table])
+        assert cursor.fetchone() == (True,)
